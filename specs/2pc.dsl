@@ -1,0 +1,82 @@
+// Two-phase commit, after Lamport's TwoPhase.tla (tlaplus/Examples,
+// specifications/transaction_commit).
+//
+// A transaction manager (TM) asks every resource manager (RM) whether it can
+// commit. Each RM either prepares (promises it can commit) or aborts on its
+// own. The TM commits only when every RM has prepared; it may abort at any
+// time before that. The point of the protocol: no RM commits while another
+// aborts (the invariant Consistent at the bottom).
+//
+// Try: kripke lint specs/2pc.dsl
+//      kripke lint specs/2pc.dsl --const RM=5
+
+spec TwoPhaseCommit
+
+// Three interchangeable resource managers, and one transaction manager.
+nodes RM = {r1, r2, r3} symmetric
+node TM
+
+// Every message ever sent stays in the network, and may be received any
+// number of times, in any order: exactly TwoPhase.tla's `msgs` set.
+message Prepared(rm: RM)   // "rm is prepared to commit"
+message Commit             // the TM's decision: commit
+message Abort              // the TM's decision: abort
+
+network msgs: set<Message>
+
+node RM {
+  var state: {working, prepared, committed, aborted} = working
+
+  // The RM promises it can commit, and tells the TM.
+  action Prepare {
+    require state == working
+    state = prepared
+    send Prepared(self)
+  }
+
+  // The RM gives up on its own (only possible before it has prepared).
+  action ChooseToAbort {
+    require state == working
+    state = aborted
+  }
+
+  // The TM's decision reaches this RM.
+  on Commit { state = committed }
+  on Abort  { state = aborted }
+}
+
+node TM {
+  var state: {init, committed, aborted} = init
+  var prepared: set<RM> = {}     // the RMs known to have prepared
+
+  on Prepared(r) {
+    require state == init
+    prepared += {r}
+  }
+
+  // Commit once every RM has prepared.
+  action Commit {
+    require state == init and prepared == RM
+    state = committed
+    send Commit
+  }
+
+  // Abort at any time before deciding.
+  action Abort {
+    require state == init
+    state = aborted
+    send Abort
+  }
+}
+
+// The type invariant of TwoPhase.tla is guaranteed by kripke's types; what is
+// left to check is the protocol's promise:
+invariant Consistent:
+  not exists a, b in RM: RM[a].state == aborted and RM[b].state == committed
+
+// A committed RM means the TM decided to commit.
+invariant CommitMeansTMCommitted:
+  (exists r in RM: RM[r].state == committed) implies TM.state == committed
+
+expect Consistent holds
+expect CommitMeansTMCommitted holds

@@ -1,0 +1,1 @@
+//! The explorer (next issue): it will see a compiled model through a small trait, never the AST.

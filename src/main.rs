@@ -1,0 +1,8 @@
+//! The `kripke` command line. The only place that does I/O: it reads spec
+//! files, calls the library, prints results and chooses the exit code.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

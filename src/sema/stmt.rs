@@ -1,0 +1,877 @@
+//! Actions, handlers, networks and statements.
+
+use super::decls::error_expr;
+use super::program::*;
+use super::types::{SetId, Type, TypeEnv};
+use super::{Ctx, Global, Sema};
+use crate::diag::{Diag, Span, did_you_mean};
+use crate::parser::ast::{self, AssignOp, BinOp, Block, ExprKind, Fairness, StmtKind};
+use crate::stdlib::build::mk;
+use crate::stdlib::network;
+
+impl Sema<'_> {
+    /// Binds `self` for a node-set block (single nodes use a constant).
+    fn bind_self(&mut self, node: Option<SetId>, span: Span) {
+        if let Some(s) = node
+            && self.prog.sets[s].kind != SetKind::Single
+        {
+            let id = ast::Ident {
+                name: "self".into(),
+                span,
+            };
+            self.bind(&id, Type::Scalar(s));
+        }
+    }
+
+    fn qualified(&self, node: Option<SetId>, name: &str) -> String {
+        match node {
+            Some(s) => format!("{}.{name}", self.prog.sets[s].name),
+            None => name.to_string(),
+        }
+    }
+
+    pub(crate) fn action(
+        &mut self,
+        fairness: Fairness,
+        name: &ast::Ident,
+        params: &[ast::Param],
+        body: &Block,
+        node: Option<SetId>,
+        span: Span,
+    ) {
+        self.begin_body(Ctx {
+            node,
+            ..Ctx::default()
+        });
+        self.bind_self(node, name.span);
+        for p in params {
+            let t = self.resolve_type(&p.ty, false);
+            self.check_finite(&t, p.ty.span, &format!("parameter `{}`", p.name.name));
+            let l = self.bind(&p.name, t);
+            self.local_used[l] = true;
+        }
+        let n_params = self.locals.len();
+        let stmts = self.block(body);
+        let locals = self.end_body();
+        self.prog.actions.push(Action {
+            name: self.qualified(node, &name.name),
+            node,
+            n_params,
+            locals,
+            body: stmts,
+            fairness,
+            origin: ActionOrigin::User,
+            span,
+        });
+    }
+
+    /// Picks the network a `send` or `on` uses: the one named, or the only one.
+    fn network_for(&mut self, via: Option<&ast::Ident>, span: Span, what: &str) -> Option<usize> {
+        if let Some(id) = via {
+            return match self.globals.get(&id.name) {
+                Some((Global::Network(n), _)) => Some(*n),
+                _ => {
+                    let names: Vec<String> =
+                        self.prog.networks.iter().map(|n| n.name.clone()).collect();
+                    let mut d = Diag::error(id.span, format!("no network named `{}`", id.name))
+                        .label("unknown network");
+                    if let Some(m) = did_you_mean(&id.name, names.iter().map(String::as_str)) {
+                        d = d.help(format!("did you mean `{m}`?"));
+                    }
+                    self.err(d);
+                    None
+                }
+            };
+        }
+        match self.prog.networks.len() {
+            1 => Some(0),
+            0 => {
+                self.err(
+                    Diag::error(
+                        span,
+                        format!("{what} needs a network, and none is declared"),
+                    )
+                    .label("no network to carry the message")
+                    .help("declare one, e.g. `network msgs: set<Message>`"),
+                );
+                None
+            }
+            _ => {
+                let names: Vec<String> = self
+                    .prog
+                    .networks
+                    .iter()
+                    .map(|n| format!("`{}`", n.name))
+                    .collect();
+                self.err(
+                    Diag::error(span, format!("{what}: which network?"))
+                        .label("several networks are declared")
+                        .help(format!("add `via NAME`, one of {}", names.join(", "))),
+                );
+                None
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn handler(
+        &mut self,
+        fairness: Fairness,
+        msg: &ast::Ident,
+        binds: &[ast::Ident],
+        via: Option<&ast::Ident>,
+        body: &Block,
+        node: Option<SetId>,
+        span: Span,
+    ) {
+        let Some(v) = self.variant(msg) else {
+            return;
+        };
+        let Some(net) = self.network_for(via, msg.span, "`on`") else {
+            return;
+        };
+        let fields = self.prog.variants[v].fields.clone();
+        if binds.len() != fields.len() {
+            let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+            self.err(
+                Diag::error(
+                    msg.span,
+                    format!(
+                        "`{}` has {} field{}, the handler binds {}",
+                        msg.name,
+                        fields.len(),
+                        if fields.len() == 1 { "" } else { "s" },
+                        binds.len()
+                    ),
+                )
+                .label("wrong number of names")
+                .note(self.prog.variants[v].span, "declared here")
+                .help(if fields.is_empty() {
+                    format!("write `on {}` with no parentheses", msg.name)
+                } else {
+                    format!("write `on {}({})`", msg.name, names.join(", "))
+                }),
+            );
+            return;
+        }
+        let kind = self.prog.networks[net].kind;
+        if kind == NetKind::Fifo && node.is_none() {
+            self.err(
+                Diag::error(msg.span, "a handler on a fifo network must be inside a node block")
+                    .label("no receiving node")
+                    .help("fifo channels connect a sender to a receiver; put the handler in `node Name { … }`"),
+            );
+            return;
+        }
+        self.begin_body(Ctx {
+            node,
+            ..Ctx::default()
+        });
+        self.bind_self(node, msg.span);
+        let mut chan = None;
+        if kind == NetKind::Fifo {
+            let id = ast::Ident {
+                name: "sender".into(),
+                span: msg.span,
+            };
+            let l = self.bind(&id, Type::AnyNode);
+            self.local_used[l] = true;
+            let src = mk(TExprKind::Local(l), Type::AnyNode, msg.span);
+            let me = self.self_node(node, msg.span);
+            chan = Some((src, me));
+        }
+        let mut args = Vec::new();
+        for (b, (_, t)) in binds.iter().zip(&fields) {
+            let l = self.bind(b, t.clone());
+            self.local_used[l] = true;
+            args.push(mk(TExprKind::Local(l), t.clone(), b.span));
+        }
+        let n_params = self.locals.len();
+        let m = mk(TExprKind::Msg(v, args), Type::Message, msg.span);
+        let net_ty = self.prog.vars[self.prog.networks[net].var].ty.clone();
+        let mut stmts = network::receive(&self.prog.networks[net], &net_ty, m, chan, msg.span);
+        stmts.extend(self.block(body));
+        let locals = self.end_body();
+        self.prog.actions.push(Action {
+            name: self.qualified(node, &format!("on_{}", msg.name)),
+            node,
+            n_params,
+            locals,
+            body: stmts,
+            fairness,
+            origin: ActionOrigin::Handler(v, net),
+            span,
+        });
+    }
+
+    /// `self` as a node id of type `Node` (for fifo channels).
+    fn self_node(&mut self, node: Option<SetId>, span: Span) -> TExpr {
+        let mut e = match node {
+            Some(s) if self.prog.sets[s].kind == SetKind::Single => {
+                mk(TExprKind::Member(s, 0), Type::Scalar(s), span)
+            }
+            _ => match self.lookup_local("self") {
+                Some(l) => mk(TExprKind::Local(l), self.locals[l].ty.clone(), span),
+                None => error_expr(span),
+            },
+        };
+        e.ty = Type::AnyNode;
+        e
+    }
+
+    pub(crate) fn network_decl(
+        &mut self,
+        name: &ast::Ident,
+        kind: &ast::Ident,
+        msg: &ast::TypeExpr,
+        options: &[ast::NetOption],
+        span: Span,
+    ) {
+        let k = match kind.name.as_str() {
+            "set" => NetKind::Set,
+            "bag" => NetKind::Bag,
+            "fifo" => NetKind::Fifo,
+            other => {
+                let mut d = Diag::error(kind.span, format!("unknown kind of network `{other}`"))
+                    .label("expected `set`, `bag` or `fifo`");
+                d = match did_you_mean(other, ["set", "bag", "fifo"]) {
+                    Some(m) => d.help(format!("did you mean `{m}`?")),
+                    None => d.help("`set`: messages stay once sent; `bag`: each receipt consumes one copy; `fifo`: ordered channels between nodes"),
+                };
+                self.err(d);
+                return;
+            }
+        };
+        let t = self.resolve_type(msg, false);
+        if !matches!(t, Type::Message | Type::Unknown) {
+            let shown = t.show(&self.prog);
+            self.err(
+                Diag::error(
+                    msg.span,
+                    format!("a network carries `Message`, not {shown}"),
+                )
+                .label("expected `Message`")
+                .help("declare what it carries with `message Name(field: Type)`"),
+            );
+        }
+        let (mut capacity, mut loss, mut duplication) = (None, false, false);
+        for o in options {
+            match o.name.name.as_str() {
+                "capacity" => match &o.value {
+                    Some(e) => match self.const_int(e, "a capacity") {
+                        Some(n) if (1..=1000).contains(&n) => capacity = Some(n as u32),
+                        Some(n) => self.err(
+                            Diag::error(e.span, format!("capacity {n} is out of range"))
+                                .label("must be between 1 and 1000"),
+                        ),
+                        None => {}
+                    },
+                    None => self.err(
+                        Diag::error(o.name.span, "`capacity` needs a number")
+                            .label("how many?")
+                            .help("e.g. `with capacity 2`"),
+                    ),
+                },
+                "loss" | "duplication" => {
+                    if let Some(v) = &o.value {
+                        self.err(
+                            Diag::error(v.span, format!("`{}` takes no value", o.name.name))
+                                .label("unexpected value"),
+                        );
+                    }
+                    if o.name.name == "loss" {
+                        loss = true;
+                    } else {
+                        duplication = true;
+                    }
+                }
+                other => {
+                    let mut d =
+                        Diag::error(o.name.span, format!("unknown network option `{other}`"))
+                            .label("not an option");
+                    d = match did_you_mean(other, ["capacity", "loss", "duplication"]) {
+                        Some(m) => d.help(format!("did you mean `{m}`?")),
+                        None => d.help("the options are `capacity N`, `loss` and `duplication`"),
+                    };
+                    self.err(d);
+                }
+            }
+        }
+        match k {
+            NetKind::Set => {
+                if capacity.is_some() {
+                    self.err(
+                        Diag::error(span, "a set network has no capacity")
+                            .label("`capacity` is for `bag` and `fifo`")
+                            .help("a set holds each message at most once; remove `capacity`"),
+                    );
+                }
+                if duplication {
+                    self.err(
+                        Diag::warning(span, "`duplication` has no effect on a set network")
+                            .label("messages in a set are never consumed")
+                            .help("a set network already lets every message be received any number of times"),
+                    );
+                    duplication = false;
+                }
+            }
+            NetKind::Bag | NetKind::Fifo => {
+                if capacity.is_none() {
+                    self.err(
+                        Diag::error(span, format!("a {} network needs a capacity", kind.name))
+                            .label(
+                                "unbounded: the number of messages in transit could grow forever",
+                            )
+                            .help(format!(
+                                "add a bound, e.g. `network {}: {}<Message> with capacity 2`",
+                                name.name, kind.name
+                            )),
+                    );
+                }
+                if k == NetKind::Fifo && duplication {
+                    self.err(
+                        Diag::error(span, "`duplication` is not supported on fifo networks")
+                            .label("not supported")
+                            .help("use a `bag` network to model duplicated messages"),
+                    );
+                    duplication = false;
+                }
+                if k == NetKind::Fifo && self.prog.node_count() == 0 {
+                    self.err(
+                        Diag::error(span, "a fifo network needs nodes")
+                            .label("channels connect nodes")
+                            .help("declare nodes with `nodes` or `node`"),
+                    );
+                }
+            }
+        }
+        let ty = network::state_type(k, capacity.unwrap_or(1));
+        let id = self.prog.networks.len();
+        let v = self.prog.vars.len();
+        let (init, init_locals) = network::initial(k, &ty, span);
+        self.prog.vars.push(Var {
+            name: name.name.clone(),
+            ty,
+            origin: VarOrigin::Network(id),
+            init_kind: InitKind::Value,
+            init,
+            init_locals,
+            span: name.span,
+        });
+        self.prog.networks.push(Network {
+            name: name.name.clone(),
+            kind: k,
+            var: v,
+            capacity,
+            loss,
+            duplication,
+            span,
+        });
+        self.declare(name, Global::Network(id));
+    }
+
+    /// After all bodies: the fault actions of lossy and duplicating networks.
+    pub(crate) fn network_actions(&mut self) {
+        for i in 0..self.prog.networks.len() {
+            let net = self.prog.networks[i].clone();
+            let ty = self.prog.vars[net.var].ty.clone();
+            if net.loss {
+                self.prog.actions.push(network::lose_action(&net, &ty, i));
+            }
+            if net.duplication {
+                self.prog
+                    .actions
+                    .push(network::duplicate_action(&net, &ty, i));
+            }
+        }
+    }
+
+    pub(crate) fn block(&mut self, b: &Block) -> Vec<TStmt> {
+        let mark = self.scope.len();
+        let first_local = self.locals.len();
+        let mut out = Vec::new();
+        for s in &b.stmts {
+            self.stmt(s, &mut out);
+        }
+        for (i, sc) in self.scope[mark..]
+            .iter()
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .enumerate()
+        {
+            let _ = i;
+            if sc >= first_local {
+                self.warn_unused_local(sc);
+            }
+        }
+        self.scope.truncate(mark);
+        out
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<TStmt>) {
+        match &s.kind {
+            StmtKind::Require(e) => {
+                let e = self.expr(e);
+                self.expect_bool(&e, "`require`");
+                out.push(TStmt::Require(e));
+            }
+            StmtKind::Let(x, e) => {
+                let e = self.expr(e);
+                let l = self.bind(x, e.ty.clone());
+                out.push(TStmt::Let(l, e));
+            }
+            StmtKind::If(c, t, e) => {
+                let c = self.expr(c);
+                self.expect_bool(&c, "an `if` condition");
+                let t = self.block(t);
+                let e = e.as_ref().map(|b| self.block(b)).unwrap_or_default();
+                out.push(TStmt::If(c, t, e));
+            }
+            StmtKind::Pick(binders, body) => {
+                let mark = self.scope.len();
+                let bs = self.binders(binders);
+                for (l, _) in &bs {
+                    self.local_used[*l] = true;
+                }
+                let body = self.block(body);
+                self.scope.truncate(mark);
+                out.push(TStmt::Pick(bs, body));
+            }
+            StmtKind::Either(arms) => {
+                let arms = arms.iter().map(|a| self.block(a)).collect();
+                out.push(TStmt::Either(arms));
+            }
+            StmtKind::Send(m, to, via) => self.send(m, to.as_ref(), via.as_ref(), s.span, out),
+            StmtKind::Assign(target, op, value) => self.assign(target, *op, value, out),
+        }
+    }
+
+    fn send(
+        &mut self,
+        m: &ast::Expr,
+        to: Option<&ast::Expr>,
+        via: Option<&ast::Ident>,
+        span: Span,
+        out: &mut Vec<TStmt>,
+    ) {
+        let msg = self.expr(m);
+        if !matches!(msg.ty, Type::Message | Type::Unknown) {
+            let t = msg.ty.show(&self.prog);
+            self.err(
+                Diag::error(msg.span, format!("`send` needs a message, found {t}"))
+                    .label(format!("this is {t}"))
+                    .help(
+                        "declare messages with `message Name(field: Type)` and send `Name(value)`",
+                    ),
+            );
+        }
+        let Some(net) = self.network_for(via, span, "`send`") else {
+            return;
+        };
+        let kind = self.prog.networks[net].kind;
+        let chan = match (kind, to) {
+            (NetKind::Fifo, Some(d)) => {
+                if self.ctx.node.is_none() {
+                    self.err(
+                        Diag::error(span, "a send on a fifo network must be inside a node block")
+                            .label("no sending node")
+                            .help("fifo channels connect a sender to a receiver; send from `node Name { … }`"),
+                    );
+                    return;
+                }
+                let mut dst = self.expr(d);
+                if !matches!(dst.ty, Type::AnyNode | Type::Unknown)
+                    && !matches!(dst.ty, Type::Scalar(s) if self.prog.sets[s].kind != SetKind::Values)
+                {
+                    let t = dst.ty.show(&self.prog);
+                    self.err(
+                        Diag::error(dst.span, format!("`to` needs a node, found {t}"))
+                            .label(format!("this is {t}")),
+                    );
+                }
+                dst.ty = Type::AnyNode;
+                let src = self.self_node(self.ctx.node, span);
+                Some((src, dst))
+            }
+            (NetKind::Fifo, None) => {
+                self.err(
+                    Diag::error(span, "a send on a fifo network needs a receiver")
+                        .label("to which node?")
+                        .help("write `send Msg(…) to node`"),
+                );
+                return;
+            }
+            (_, Some(d)) => {
+                self.err(
+                    Diag::error(d.span, format!("`to` is only for fifo networks; `{}` is a {}", self.prog.networks[net].name, if kind == NetKind::Set { "set" } else { "bag" }))
+                        .label("no channels here")
+                        .help("any node may receive from a set or bag network; put the receiver in the message if it matters"),
+                );
+                return;
+            }
+            (_, None) => None,
+        };
+        let net_ty = self.prog.vars[self.prog.networks[net].var].ty.clone();
+        out.push(network::send(
+            &self.prog.networks[net],
+            &net_ty,
+            msg,
+            chan,
+            span,
+        ));
+    }
+
+    fn assign(
+        &mut self,
+        target: &ast::Expr,
+        op: AssignOp,
+        value: &ast::Expr,
+        out: &mut Vec<TStmt>,
+    ) {
+        let value = self.expr(value);
+        let Some((place, ty)) = self.place(target) else {
+            return;
+        };
+        let what = format!("`{}`", self.place_name(&place));
+        let value = match op {
+            AssignOp::Set => value,
+            AssignOp::Add | AssignOp::Sub => {
+                let cur = self.place_expr(&place);
+                let bop = match (&ty, op) {
+                    (Type::Set(_), AssignOp::Add) => BinOp::Union,
+                    (Type::Set(_), _) => BinOp::Minus,
+                    (Type::Int(..), AssignOp::Add) => BinOp::Add,
+                    (Type::Int(..), _) => BinOp::Sub,
+                    (Type::Unknown, _) => return,
+                    (t, _) => {
+                        let t = t.show(&self.prog);
+                        let o = if op == AssignOp::Add { "+=" } else { "-=" };
+                        self.err(
+                            Diag::error(
+                                target.span,
+                                format!("`{o}` needs a set or an integer, {what} is {t}"),
+                            )
+                            .label(format!("this is {t}"))
+                            .help("use `=` to assign a new value"),
+                        );
+                        return;
+                    }
+                };
+                if matches!(bop, BinOp::Union | BinOp::Minus)
+                    && !matches!(value.ty, Type::Set(_) | Type::Unknown)
+                {
+                    let t = value.ty.show(&self.prog);
+                    self.err(
+                        Diag::error(
+                            value.span,
+                            format!(
+                                "`{}` on a set needs a set, found {t}",
+                                if op == AssignOp::Add { "+=" } else { "-=" }
+                            ),
+                        )
+                        .label(format!("this is {t}"))
+                        .help("wrap a single element in braces: `s += {x}`"),
+                    );
+                    return;
+                }
+                let span = target.span.to(value.span);
+                let t = match (&cur.ty, &value.ty) {
+                    (Type::Int(a, b), Type::Int(c, d)) if bop == BinOp::Add => {
+                        Type::Int(a.saturating_add(*c), b.saturating_add(*d))
+                    }
+                    (Type::Int(a, b), Type::Int(c, d)) => {
+                        Type::Int(a.saturating_sub(*d), b.saturating_sub(*c))
+                    }
+                    (Type::Int(..), _) => super::types::INT_ANY,
+                    _ => ty.clone(),
+                };
+                if matches!(t, Type::Int(..)) && !matches!(value.ty, Type::Int(..) | Type::Unknown)
+                {
+                    let vt = value.ty.show(&self.prog);
+                    self.err(
+                        Diag::error(value.span, format!("expected an integer, found {vt}"))
+                            .label(format!("this is {vt}")),
+                    );
+                    return;
+                }
+                mk(
+                    TExprKind::Binary(bop, Box::new(cur), Box::new(value)),
+                    t,
+                    span,
+                )
+            }
+        };
+        self.check_fits(&value, &ty, &what);
+        out.push(TStmt::Assign(place, value));
+    }
+
+    fn place_name(&self, p: &Place) -> String {
+        self.prog.vars[p.var].name.clone()
+    }
+
+    /// The current value at a place, as an expression.
+    fn place_expr(&self, p: &Place) -> TExpr {
+        let mut e = mk(
+            TExprKind::Var(p.var),
+            self.prog.vars[p.var].ty.clone(),
+            p.span,
+        );
+        for el in &p.path {
+            let (kind, ty) = match (el, &e.ty) {
+                (PathElem::Index(k), Type::Map(_, v)) => (
+                    TExprKind::Index(Box::new(e.clone()), Box::new(k.clone())),
+                    (**v).clone(),
+                ),
+                (PathElem::Index(k), Type::Seq(t, _)) => (
+                    TExprKind::Index(Box::new(e.clone()), Box::new(k.clone())),
+                    (**t).clone(),
+                ),
+                (PathElem::Field(i), Type::Record(fs)) => {
+                    (TExprKind::Field(Box::new(e.clone()), *i), fs[*i].1.clone())
+                }
+                (PathElem::TupleField(i), Type::Tuple(ts)) => (
+                    TExprKind::TupleField(Box::new(e.clone()), *i),
+                    ts[*i].clone(),
+                ),
+                _ => return error_expr(p.span),
+            };
+            e = mk(kind, ty, p.span);
+        }
+        e
+    }
+
+    /// Is `e` an expression naming a node (so that `e.x` is a node variable)?
+    fn names_node(&mut self, e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::SelfRef => true,
+            ExprKind::Name(n) => {
+                if let Some(l) = self
+                    .scope
+                    .iter()
+                    .rev()
+                    .find(|(m, _)| m == n)
+                    .map(|(_, l)| *l)
+                {
+                    return matches!(self.locals[l].ty, Type::Scalar(s) if self.prog.sets[s].kind != SetKind::Values);
+                }
+                match self.globals.get(n) {
+                    Some((Global::Member(s, _), _)) | Some((Global::Set(s), _)) => {
+                        let k = self.prog.sets[*s].kind;
+                        k == SetKind::Single
+                            || (k == SetKind::Nodes
+                                && matches!(self.globals.get(n), Some((Global::Member(..), _))))
+                    }
+                    _ => false,
+                }
+            }
+            ExprKind::Index(base, _) => {
+                matches!(&base.kind, ExprKind::Name(n) if matches!(self.globals.get(n), Some((Global::Set(s), _)) if self.prog.sets[*s].kind == SetKind::Nodes))
+            }
+            _ => false,
+        }
+    }
+
+    /// Resolves an assignment target to a place and its type.
+    fn place(&mut self, e: &ast::Expr) -> Option<(Place, Type)> {
+        let bad = |s: &mut Self, msg: String, help: &str| {
+            s.err(
+                Diag::error(e.span, msg)
+                    .label("cannot be assigned")
+                    .help(help.to_string()),
+            );
+            None
+        };
+        match &e.kind {
+            ExprKind::Name(n) => {
+                if let Some(l) = self
+                    .scope
+                    .iter()
+                    .rev()
+                    .find(|(m, _)| m == n)
+                    .map(|(_, l)| *l)
+                {
+                    let _ = l;
+                    return bad(
+                        self,
+                        format!("cannot assign to `{n}`: it is a bound name, not a state variable"),
+                        "only state variables (`var`) change; bound names are fixed for the step",
+                    );
+                }
+                if let Some(s) = self.ctx.node
+                    && let Some(&v) = self.node_vars.get(&(s, n.clone()))
+                {
+                    let path = if self.prog.sets[s].kind == SetKind::Single {
+                        Vec::new()
+                    } else {
+                        let me = self.self_ref(e.span);
+                        vec![PathElem::Index(me)]
+                    };
+                    let ty = match (&self.prog.vars[v].ty, path.is_empty()) {
+                        (Type::Map(_, t), false) => (**t).clone(),
+                        (t, _) => t.clone(),
+                    };
+                    return Some((
+                        Place {
+                            var: v,
+                            path,
+                            span: e.span,
+                        },
+                        ty,
+                    ));
+                }
+                match self.globals.get(n).cloned() {
+                    Some((Global::Var(v), _)) => Some((
+                        Place {
+                            var: v,
+                            path: Vec::new(),
+                            span: e.span,
+                        },
+                        self.prog.vars[v].ty.clone(),
+                    )),
+                    Some((Global::Network(_), _)) => bad(
+                        self,
+                        format!("cannot assign to network `{n}`"),
+                        "change a network with `send` and `on` handlers",
+                    ),
+                    Some((g, _)) => bad(
+                        self,
+                        format!("cannot assign to `{n}`: it is {}", g.what()),
+                        "only state variables (`var`) can be assigned",
+                    ),
+                    None => {
+                        self.expr(e);
+                        None
+                    }
+                }
+            }
+            ExprKind::Field(base, f) if self.names_node(base) => {
+                let node = self.expr(base);
+                let Type::Scalar(s) = node.ty else {
+                    return None;
+                };
+                let Some(&v) = self.node_vars.get(&(s, f.name.clone())) else {
+                    // Let the expression checker report the unknown variable.
+                    self.expr(e);
+                    return None;
+                };
+                if self.prog.sets[s].kind == SetKind::Single {
+                    Some((
+                        Place {
+                            var: v,
+                            path: Vec::new(),
+                            span: e.span,
+                        },
+                        self.prog.vars[v].ty.clone(),
+                    ))
+                } else {
+                    let t = match &self.prog.vars[v].ty {
+                        Type::Map(_, t) => (**t).clone(),
+                        t => t.clone(),
+                    };
+                    Some((
+                        Place {
+                            var: v,
+                            path: vec![PathElem::Index(node)],
+                            span: e.span,
+                        },
+                        t,
+                    ))
+                }
+            }
+            ExprKind::Field(base, f) => {
+                let (mut p, t) = self.place(base)?;
+                match t {
+                    Type::Record(fs) => match fs.iter().position(|(n, _)| n == &f.name) {
+                        Some(i) => {
+                            p.path.push(PathElem::Field(i));
+                            p.span = e.span;
+                            Some((p, fs[i].1.clone()))
+                        }
+                        None => bad(
+                            self,
+                            format!("no field `{}` in this record", f.name),
+                            "check the record's type",
+                        ),
+                    },
+                    Type::Unknown => None,
+                    t => {
+                        let t = t.show(&self.prog);
+                        bad(
+                            self,
+                            format!("{t} has no field `{}`", f.name),
+                            "fields belong to records and nodes",
+                        )
+                    }
+                }
+            }
+            ExprKind::TupleField(base, n, _) => {
+                let (mut p, t) = self.place(base)?;
+                match t {
+                    Type::Tuple(ts) if *n < ts.len() => {
+                        p.path.push(PathElem::TupleField(*n));
+                        p.span = e.span;
+                        Some((p, ts[*n].clone()))
+                    }
+                    _ => bad(
+                        self,
+                        format!("no element .{n} here"),
+                        "tuple elements are numbered from 0",
+                    ),
+                }
+            }
+            ExprKind::Index(base, k) => {
+                if self.names_node(e) {
+                    return bad(
+                        self,
+                        "a node is not a variable".into(),
+                        "assign to one of its variables, e.g. `RM[r].state = …`",
+                    );
+                }
+                let (mut p, t) = self.place(base)?;
+                let key = self.expr(k);
+                let elem = match t {
+                    Type::Map(kt, vt) => {
+                        self.check_fits(&key, &kt, "the map key");
+                        *vt
+                    }
+                    Type::Seq(et, _) => {
+                        if !matches!(key.ty, Type::Int(..) | Type::Unknown) {
+                            let kt = key.ty.show(&self.prog);
+                            self.err(
+                                Diag::error(
+                                    key.span,
+                                    format!("a sequence index is an integer, found {kt}"),
+                                )
+                                .label(format!("this is {kt}")),
+                            );
+                        }
+                        *et
+                    }
+                    Type::Unknown => return None,
+                    t => {
+                        let t = t.show(&self.prog);
+                        return bad(
+                            self,
+                            format!("cannot index into {t}"),
+                            "`[…]` assigns a map entry or a sequence element",
+                        );
+                    }
+                };
+                p.path.push(PathElem::Index(key));
+                p.span = e.span;
+                Some((p, elem))
+            }
+            ExprKind::SelfRef => bad(
+                self,
+                "cannot assign to `self`".into(),
+                "assign to a node variable instead",
+            ),
+            _ => bad(
+                self,
+                "this is not something that can be assigned".into(),
+                "the left of `=` is a variable, a map entry `m[k]`, a field `r.f`, or a node variable `n.x`",
+            ),
+        }
+    }
+}
