@@ -43,6 +43,10 @@ impl Parser<'_> {
             match self.peek() {
                 Tok::Eof => return items,
                 Tok::RBrace if in_block => return items,
+                Tok::RBrace if self.recovering => {
+                    self.bump();
+                    continue;
+                }
                 Tok::Semi => {
                     self.bump();
                     continue;
@@ -51,10 +55,13 @@ impl Parser<'_> {
             }
             let start = self.span();
             match self.item(in_block) {
-                Ok(kind) => items.push(Item {
-                    kind,
-                    span: start.to(self.prev_span()),
-                }),
+                Ok(kind) => {
+                    self.recovering = false;
+                    items.push(Item {
+                        kind,
+                        span: start.to(self.prev_span()),
+                    })
+                }
                 Err(Failed) => self.recover(),
             }
         }
@@ -507,6 +514,31 @@ impl Parser<'_> {
                 return Err(Failed);
             }
             let target = self.expr()?;
+            if let ExprKind::Binary(
+                op @ (BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::In
+                | BinOp::NotIn
+                | BinOp::And
+                | BinOp::Or),
+                ..,
+            ) = &target.kind
+                && !matches!(
+                    self.peek(),
+                    Tok::Assign | Tok::PlusAssign | Tok::MinusAssign
+                )
+            {
+                self.diags.push(
+                    Diag::error(target.span, "a condition on its own is not a statement")
+                        .label(format!("this `{}` expression is true or false", op.text()))
+                        .help("to make the step conditional write `require …`; to assign write `x = e`"),
+                );
+                return Err(Failed);
+            }
             let op = match self.peek() {
                 Tok::Assign => AssignOp::Set,
                 Tok::PlusAssign => AssignOp::Add,

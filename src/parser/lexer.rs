@@ -182,6 +182,16 @@ pub fn lex(src: &str, diags: &mut Vec<Diag>) -> Vec<Token> {
                     Tok::Int(0)
                 }
             }
+        } else if let Some((len, word)) = alias(&src[i..]) {
+            // Operators from other languages: say what to write, and read
+            // them as meant so that the rest of the spec parses normally.
+            i += len;
+            diags.push(
+                Diag::error(Span::new(start, i), format!("`{}` is not a kripke operator", &src[start..i]))
+                    .label(format!("write `{word}`"))
+                    .help("kripke spells logic and set operators as words: and, or, not, implies, in, subset, union, intersect"),
+            );
+            Tok::Ident(word.to_string())
         } else {
             let two = |a: u8| b.get(i + 1) == Some(&a);
             let (t, n) = match c {
@@ -245,4 +255,32 @@ pub fn lex(src: &str, diags: &mut Vec<Diag>) -> Vec<Token> {
         line_start: true,
     });
     toks
+}
+
+/// Operators of C, TLA+ and friends that users type out of habit, with the
+/// kripke word for each.
+fn alias(rest: &str) -> Option<(usize, &'static str)> {
+    const ALIASES: &[(&str, &str)] = &[
+        ("&&", "and"),
+        ("||", "or"),
+        ("=>", "implies"),
+        ("/\\", "and"),
+        ("\\/", "or"),
+        ("\\in", "in"),
+        ("\\subseteq", "subset"),
+        ("\\cup", "union"),
+        ("\\union", "union"),
+        ("\\cap", "intersect"),
+        ("\\intersect", "intersect"),
+        ("~", "not"),
+    ];
+    if rest.starts_with('!') && !rest.starts_with("!=") {
+        return Some((1, "not"));
+    }
+    ALIASES.iter().find_map(|(op, word)| {
+        let after = rest.as_bytes().get(op.len()).copied().unwrap_or(b' ');
+        let word_op = op.ends_with(|c: char| c.is_ascii_alphabetic());
+        (rest.starts_with(op) && !(word_op && (after.is_ascii_alphanumeric() || after == b'_')))
+            .then_some((op.len(), *word))
+    })
 }

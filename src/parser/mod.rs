@@ -112,6 +112,9 @@ pub(crate) struct Parser<'a> {
     too_deep: bool,
     /// While parsing `let x = e in …`, `in` ends `e` instead of testing membership.
     no_in: bool,
+    /// Set by error recovery: a `}` that then appears at the top level closes
+    /// a body whose error was already reported, and is skipped quietly.
+    recovering: bool,
     pub(crate) diags: &'a mut Vec<Diag>,
 }
 
@@ -124,6 +127,7 @@ pub fn parse(src: &str, diags: &mut Vec<Diag>) -> SpecFile {
         depth: 0,
         too_deep: false,
         no_in: false,
+        recovering: false,
         diags,
     };
     p.spec_file()
@@ -178,7 +182,14 @@ impl<'a> Parser<'a> {
     /// Reports "expected X, found Y" at the current token.
     pub(crate) fn expected(&mut self, what: &str) -> Failed {
         let found = self.peek().describe();
-        let sp = self.span();
+        // At the end of the file, point just after the last token, where
+        // the missing piece belongs, rather than past the final newline.
+        let sp = if self.at(&Tok::Eof) && self.pos > 0 {
+            let end = self.prev_span().end;
+            Span::new(end, end)
+        } else {
+            self.span()
+        };
         let mut d = Diag::error(sp, format!("expected {what}, found {found}"))
             .label(format!("expected {what} here"));
         if let Tok::Ident(s) = self.peek()
@@ -239,6 +250,7 @@ impl<'a> Parser<'a> {
     /// Skips to the next token that starts an item at the beginning of a line
     /// (or a closing brace at the start of a line, which ends a node block).
     fn recover(&mut self) {
+        self.recovering = true;
         if !self.at(&Tok::Eof) {
             self.bump();
         }

@@ -52,7 +52,7 @@ impl Sema<'_> {
                     if let Some(m) = crate::diag::did_you_mean(n, consts) {
                         d = d.help(format!("did you mean `{m}`?"));
                     } else {
-                        d = d.help("declare it first with `const NAME = value`");
+                        d = d.help("sizes, bounds and constants are fixed before checking starts: they may use only constants declared above them, never variables");
                     }
                     Err(d)
                 }

@@ -132,7 +132,11 @@ pub fn analyze(file: &SpecFile, overrides: &[Override]) -> Analysis {
     s.pass_bodies(&file.items);
     s.network_actions();
     s.check_recursion();
-    s.check_unused();
+    // Like rustc's lints, "unused" warnings wait until the spec has no errors:
+    // while it does, they are mostly noise.
+    if !s.diags.iter().any(Diag::is_error) {
+        s.check_unused();
+    }
     for (i, o) in s.overrides.iter().enumerate() {
         if !s.used_overrides[i] {
             let known: Vec<&str> = s
@@ -343,6 +347,15 @@ impl Sema<'_> {
 
     fn bodies_in(&mut self, items: &[ast::Item], node: Option<SetId>) {
         for item in items {
+            // Other items in a node block were reported in pass 2.
+            if node.is_some()
+                && !matches!(
+                    item.kind,
+                    ItemKind::Var { .. } | ItemKind::Action { .. } | ItemKind::On { .. }
+                )
+            {
+                continue;
+            }
             match &item.kind {
                 ItemKind::Node {
                     name,

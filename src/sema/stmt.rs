@@ -642,26 +642,27 @@ impl Sema<'_> {
     }
 
     /// Is `e` an expression naming a node (so that `e.x` is a node variable)?
-    fn names_node(&mut self, e: &ast::Expr) -> bool {
+    fn names_node(&self, e: &ast::Expr) -> bool {
         match &e.kind {
             ExprKind::SelfRef => true,
             ExprKind::Name(n) => {
-                if let Some(l) = self
-                    .scope
-                    .iter()
-                    .rev()
-                    .find(|(m, _)| m == n)
-                    .map(|(_, l)| *l)
+                let prog = &self.prog;
+                let is_node = |t: &Type| matches!(t, Type::Scalar(s) if prog.sets[*s].kind != SetKind::Values);
+                if let Some((_, l)) = self.scope.iter().rev().find(|(m, _)| m == n) {
+                    return is_node(&self.locals[*l].ty);
+                }
+                if let Some(s) = self.ctx.node
+                    && let Some(&v) = self.node_vars.get(&(s, n.clone()))
                 {
-                    return matches!(self.locals[l].ty, Type::Scalar(s) if self.prog.sets[s].kind != SetKind::Values);
+                    return match (&prog.vars[v].ty, &prog.vars[v].origin) {
+                        (Type::Map(_, t), VarOrigin::NodeLocal(_)) => is_node(t),
+                        (t, _) => is_node(t),
+                    };
                 }
                 match self.globals.get(n) {
-                    Some((Global::Member(s, _), _)) | Some((Global::Set(s), _)) => {
-                        let k = self.prog.sets[*s].kind;
-                        k == SetKind::Single
-                            || (k == SetKind::Nodes
-                                && matches!(self.globals.get(n), Some((Global::Member(..), _))))
-                    }
+                    Some((Global::Var(v), _)) => is_node(&prog.vars[*v].ty),
+                    Some((Global::Member(s, _), _)) => prog.sets[*s].kind != SetKind::Values,
+                    Some((Global::Set(s), _)) => prog.sets[*s].kind == SetKind::Single,
                     _ => false,
                 }
             }

@@ -150,7 +150,7 @@ impl fmt::Display for Shown<'_> {
         match self.0 {
             Type::Bool => write!(f, "bool"),
             t @ Type::Int(lo, hi) => {
-                if t.int_unbounded() {
+                if t.int_unbounded() || lo == hi {
                     write!(f, "int")
                 } else {
                     write!(f, "{lo}..{hi}")

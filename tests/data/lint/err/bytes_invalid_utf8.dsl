@@ -1,0 +1,2 @@
+spec Bytes
+var x: bool = ÿ true

@@ -1,0 +1,3 @@
+spec Finite
+message Ping
+network net: bag<Message>

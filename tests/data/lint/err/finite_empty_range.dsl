@@ -1,0 +1,2 @@
+spec Finite
+var n: 3..1 = 2

@@ -1,0 +1,2 @@
+spec Finite
+var counter: int = 0

@@ -1,0 +1,2 @@
+spec Finite
+var log: seq<bool> = []

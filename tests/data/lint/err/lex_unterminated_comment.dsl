@@ -1,0 +1,3 @@
+spec Lex
+var x: bool = true /* this comment
+never ends

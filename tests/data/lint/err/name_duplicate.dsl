@@ -1,0 +1,3 @@
+spec Names
+var x: bool = true
+const x = 3

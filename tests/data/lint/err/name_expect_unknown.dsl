@@ -1,0 +1,4 @@
+spec Names
+var x: bool = true
+invariant Safe: x
+expect Saef holds

@@ -1,0 +1,3 @@
+spec Names
+var s: set<0..3> = {}
+invariant I: cardinality(s) < 4

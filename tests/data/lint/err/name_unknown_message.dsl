@@ -1,0 +1,8 @@
+spec Names
+nodes RM = 2
+message Prepared(rm: RM)
+network msgs: set<Message>
+node RM {
+  var done: bool = false
+  on Prepare(r) { done = true }
+}

@@ -1,0 +1,3 @@
+spec Names
+nodes Server = 2
+var leader: Sever = server1

@@ -1,0 +1,3 @@
+spec Place
+var x: 0..3 = 0
+const C = x + 1

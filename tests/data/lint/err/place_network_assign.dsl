@@ -1,0 +1,4 @@
+spec Place
+message Ping
+network msgs: set<Message>
+action Clear { msgs = {} }

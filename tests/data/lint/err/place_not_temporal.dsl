@@ -1,0 +1,3 @@
+spec Place
+var x: bool = true
+property P: not eventually x

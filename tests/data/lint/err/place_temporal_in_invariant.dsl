@@ -1,0 +1,3 @@
+spec Place
+var x: bool = true
+invariant I: eventually x

@@ -1,0 +1,2 @@
+spec Place
+var x: bool

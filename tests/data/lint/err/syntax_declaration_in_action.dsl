@@ -1,0 +1,6 @@
+spec Syntax
+var x: 0..3 = 0
+action A {
+  x = 1
+  var y: bool = true
+}

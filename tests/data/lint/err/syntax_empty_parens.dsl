@@ -1,0 +1,2 @@
+spec Syntax
+invariant I: () == ()

@@ -1,0 +1,2 @@
+spec Syntax
+var exists: bool = true

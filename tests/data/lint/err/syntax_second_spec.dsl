@@ -1,0 +1,3 @@
+spec One
+var x: bool = true
+spec Two

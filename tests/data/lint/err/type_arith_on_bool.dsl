@@ -1,0 +1,3 @@
+spec Types
+var b: bool = true
+invariant I: b + 1 > 0

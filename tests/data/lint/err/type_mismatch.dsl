@@ -1,0 +1,3 @@
+spec Types
+var flag: bool = false
+action A { flag = 1 }

@@ -1,0 +1,2 @@
+spec Types
+var s: set<0..3> = {1, true}
