@@ -265,11 +265,17 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
+    let lower = name.to_lowercase();
     for c in candidates {
         if c == name {
             continue;
         }
-        let score = strsim::jaro_winkler(name, c);
+        // Case differences are the likeliest typo of all: rank them first.
+        let score = if c.to_lowercase() == lower {
+            2.0
+        } else {
+            strsim::jaro_winkler(&lower, &c.to_lowercase())
+        };
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
