@@ -55,6 +55,10 @@ enum Cmd {
         /// Stop after this many diagnostics per file.
         #[arg(long, default_value_t = 50)]
         max_errors: usize,
+        /// Also print the core program each clean spec desugars to: every
+        /// state variable with its type, every action spelled out.
+        #[arg(long)]
+        core: bool,
     },
 }
 
@@ -96,6 +100,7 @@ pub fn run() -> i32 {
             files,
             consts,
             max_errors,
+            core,
         } => {
             let overrides = match parse_overrides(&consts) {
                 Ok(o) => o,
@@ -104,7 +109,7 @@ pub fn run() -> i32 {
                     return exit::SPEC_ERROR;
                 }
             };
-            lint(&files, &overrides, max_errors, color)
+            lint(&files, &overrides, max_errors, core, color)
         }
     }
 }
@@ -142,7 +147,13 @@ fn read_spec(path: &Path) -> Result<Vec<u8>, (String, Option<String>)> {
     std::fs::read(path).map_err(|e| (format!("{shown}: cannot read: {e}"), None))
 }
 
-fn lint(files: &[PathBuf], overrides: &[Override], max_errors: usize, color: bool) -> i32 {
+fn lint(
+    files: &[PathBuf],
+    overrides: &[Override],
+    max_errors: usize,
+    core: bool,
+    color: bool,
+) -> i32 {
     let mut code = exit::OK;
     let mut stdout = std::io::stdout().lock();
     for path in files {
@@ -173,6 +184,9 @@ fn lint(files: &[PathBuf], overrides: &[Override], max_errors: usize, color: boo
         match &analysis.program {
             Some(p) => {
                 let _ = writeln!(stdout, "{name}: ok: {}", summary(p));
+                if core {
+                    let _ = writeln!(stdout, "\n{}", kripke::sema::print::core(p));
+                }
             }
             None => {
                 let n = analysis.diags.iter().filter(|d| d.is_error()).count()

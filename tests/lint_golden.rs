@@ -113,3 +113,38 @@ fn err_cases_match_golden_output() {
         failures.join("\n")
     );
 }
+
+/// The desugared core program of each shipped spec and of the network and
+/// node-block examples must equal `tests/data/core/NAME.core`: this pins down
+/// what a state is and what every step does after desugaring.
+#[test]
+fn core_programs_match_golden() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cases = [
+        ("specs/2pc.dsl", "2pc"),
+        ("specs/paxos.dsl", "paxos"),
+        ("specs/crdt.dsl", "crdt"),
+        ("tests/data/lint/ok/networks.dsl", "networks"),
+        ("tests/data/lint/ok/nodes.dsl", "nodes"),
+        ("tests/data/lint/ok/statements.dsl", "statements"),
+    ];
+    let mut failures = Vec::new();
+    for (spec, name) in cases {
+        let bytes = std::fs::read(root.join(spec)).expect("spec");
+        let (_, a) = frontend::analyze_isolated(frontend::decode(&bytes), Vec::new())
+            .expect("no internal error");
+        let program = a.program.unwrap_or_else(|| panic!("{spec} must be clean"));
+        let out = kripke::sema::print::core(&program);
+        let golden = root.join("tests/data/core").join(format!("{name}.core"));
+        if update {
+            std::fs::write(&golden, &out).expect("write golden");
+        } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(out.as_str()) {
+            failures.push(format!(
+                "{spec}: core program differs from {}:\n{out}",
+                golden.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

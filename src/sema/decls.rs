@@ -796,9 +796,15 @@ impl Sema<'_> {
 
 fn numbered(set: &str, n: usize, span: Span) -> Vec<ast::Ident> {
     let base = set.to_ascii_lowercase();
+    // `Node2 = 2` gives node2_1, node2_2 rather than the unreadable node21.
+    let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
     (1..=n)
         .map(|i| ast::Ident {
-            name: format!("{base}{i}"),
+            name: format!("{base}{sep}{i}"),
             span,
         })
         .collect()

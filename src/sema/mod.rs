@@ -14,6 +14,7 @@
 mod consts;
 mod decls;
 mod expr;
+pub mod print;
 pub mod program;
 mod stmt;
 pub mod types;
@@ -131,6 +132,7 @@ pub fn analyze(file: &SpecFile, overrides: &[Override]) -> Analysis {
     s.pass_signatures(&file.items);
     s.pass_bodies(&file.items);
     s.network_actions();
+    s.unique_action_names();
     s.check_recursion();
     // Like rustc's lints, "unused" warnings wait until the spec has no errors:
     // while it does, they are mostly noise.
@@ -281,6 +283,19 @@ impl Sema<'_> {
         }
         v.sort();
         v
+    }
+
+    /// Several handlers for one message in one node (with different guards)
+    /// are allowed; number them so that every step has its own name in traces.
+    fn unique_action_names(&mut self) {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for a in &mut self.prog.actions {
+            let n = seen.entry(a.name.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                a.name = format!("{}#{n}", a.name);
+            }
+        }
     }
 
     fn check_recursion(&mut self) {

@@ -192,8 +192,12 @@ impl Sema<'_> {
         let mut stmts = network::receive(&self.prog.networks[net], &net_ty, m, chan, msg.span);
         stmts.extend(self.block(body));
         let locals = self.end_body();
+        let mut hname = format!("on_{}", msg.name);
+        if self.prog.networks.len() > 1 {
+            hname = format!("{hname}_via_{}", self.prog.networks[net].name);
+        }
         self.prog.actions.push(Action {
-            name: self.qualified(node, &format!("on_{}", msg.name)),
+            name: self.qualified(node, &hname),
             node,
             n_params,
             locals,
