@@ -103,3 +103,59 @@ pub fn analyze_isolated(
             .to_string()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a debug build overflowed a 2 MiB test thread on nesting
+    /// well inside the limit. Every recursive pass now grows its stack, so
+    /// the deepest spec the parser accepts is safe on any thread.
+    #[test]
+    fn nesting_at_the_limit_is_safe_on_a_small_stack() {
+        let depth = crate::parser::MAX_NESTING - 10;
+        let specs = [
+            format!(
+                "spec D\nvar x: 0..3 = 0\ninvariant I: {}x{} == 0\n",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            ),
+            format!(
+                "spec D\nvar x: 0..3 = 0\ninvariant I: {}true\n",
+                "not ".repeat(depth)
+            ),
+            format!(
+                "spec D\nvar x: 0..3 = 0\ninvariant I: {}x == 0\n",
+                "x + ".repeat(depth)
+            ),
+            format!(
+                "spec D\nvar x: 0..3 = 0\naction A {{ {} x = 1 {} }}\ninvariant I: x >= 0\n",
+                "if x == 0 { ".repeat(depth - 5),
+                "}".repeat(depth - 5)
+            ),
+            format!(
+                "spec D\nvar x: 0..3 = 0\ninvariant I: {}true{}\n",
+                "if x == 0 then ".repeat(depth / 2),
+                " else false".repeat(depth / 2)
+            ),
+        ];
+        for text in specs {
+            let handle = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let a = analyze(&decode(text.as_bytes()), &[]);
+                    let core = a.program.as_ref().map(crate::sema::print::core);
+                    (
+                        a.diags
+                            .iter()
+                            .map(|d| d.message.clone())
+                            .collect::<Vec<_>>(),
+                        core.is_some(),
+                    )
+                })
+                .expect("spawn");
+            let (diags, ok) = handle.join().expect("no stack overflow or panic");
+            assert!(ok, "{diags:?}");
+        }
+    }
+}

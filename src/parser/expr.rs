@@ -65,7 +65,7 @@ impl Parser<'_> {
 
     pub(crate) fn expr_bp(&mut self, min_bp: u8) -> PResult<Expr> {
         self.enter()?;
-        let r = self.expr_bp_inner(min_bp);
+        let r = super::grow(|| self.expr_bp_inner(min_bp));
         self.leave();
         r
     }

@@ -364,7 +364,7 @@ impl Parser<'_> {
 
     pub(crate) fn ty(&mut self) -> PResult<TypeExpr> {
         self.enter()?;
-        let r = self.ty_inner();
+        let r = super::grow(|| self.ty_inner());
         self.leave();
         r
     }
@@ -444,7 +444,7 @@ impl Parser<'_> {
 
     pub(crate) fn block(&mut self) -> PResult<Block> {
         self.enter()?;
-        let r = self.block_inner();
+        let r = super::grow(|| self.block_inner());
         self.leave();
         r
     }
@@ -588,7 +588,7 @@ impl Parser<'_> {
         let els = if self.eat_kw("else") {
             if self.at_kw("if") {
                 self.enter()?;
-                let inner = self.if_stmt();
+                let inner = super::grow(|| self.if_stmt());
                 self.leave();
                 let inner = inner?;
                 let span = inner.span;

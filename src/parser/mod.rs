@@ -13,6 +13,8 @@ pub mod ast;
 mod expr;
 mod items;
 pub mod lexer;
+#[cfg(test)]
+mod tests;
 
 use crate::diag::{Diag, Span};
 use ast::*;
@@ -20,6 +22,14 @@ use lexer::{Tok, Token};
 
 /// Deepest nesting of expressions, types and blocks a spec may use.
 pub const MAX_NESTING: usize = 200;
+
+/// Runs `f` with enough stack for one more nesting level. The nesting bound
+/// keeps recursion finite; this keeps it safe on any thread, including a
+/// debug build on a 2 MiB test thread, by moving to a fresh stack segment
+/// when less than the red zone is left (the technique rustc uses).
+pub fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, f)
+}
 
 const KEYWORDS: &[&str] = &[
     "spec",

@@ -33,6 +33,10 @@ impl Sema<'_> {
     }
 
     fn const_eval_inner(&self, e: &Expr) -> Result<ConstValue, Diag> {
+        crate::parser::grow(|| self.const_eval_step(e))
+    }
+
+    fn const_eval_step(&self, e: &Expr) -> Result<ConstValue, Diag> {
         use ConstValue::{Bool, Int};
         let not_const = |why: &str| {
             Diag::error(e.span, "expected a constant")

@@ -142,6 +142,10 @@ impl Sema<'_> {
     }
 
     pub(crate) fn expr(&mut self, e: &Expr) -> TExpr {
+        crate::parser::grow(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> TExpr {
         let span = e.span;
         match &e.kind {
             ExprKind::Int(n) => te(TExprKind::Int(*n), Type::Int(*n, *n), span),

@@ -196,6 +196,10 @@ impl<'a> Printer<'a> {
     }
 
     fn stmts(&mut self, stmts: &[TStmt], indent: usize) {
+        crate::parser::grow(|| self.stmts_inner(stmts, indent))
+    }
+
+    fn stmts_inner(&mut self, stmts: &[TStmt], indent: usize) {
         for s in stmts {
             match s {
                 TStmt::Require(e) => {
@@ -299,6 +303,10 @@ impl<'a> Printer<'a> {
     }
 
     fn expr(&self, e: &TExpr) -> String {
+        crate::parser::grow(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&self, e: &TExpr) -> String {
         let prog = self.prog;
         match &e.kind {
             TExprKind::Bool(b) => b.to_string(),

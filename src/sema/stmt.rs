@@ -391,6 +391,10 @@ impl Sema<'_> {
     }
 
     pub(crate) fn block(&mut self, b: &Block) -> Vec<TStmt> {
+        crate::parser::grow(|| self.block_inner(b))
+    }
+
+    fn block_inner(&mut self, b: &Block) -> Vec<TStmt> {
         let mark = self.scope.len();
         let first_local = self.locals.len();
         let mut out = Vec::new();
