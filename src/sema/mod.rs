@@ -18,6 +18,8 @@ pub mod print;
 pub mod program;
 mod stmt;
 pub mod types;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
