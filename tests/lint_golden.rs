@@ -148,3 +148,44 @@ fn core_programs_match_golden() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every complete spec shown in the README and the language reference (a
+/// fenced block starting with `spec`) must lint clean: the docs cannot drift
+/// from the language.
+#[test]
+fn specs_in_the_docs_lint_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = 0;
+    for doc in ["README.md", "docs/language.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+        let mut in_block = false;
+        let mut block = String::new();
+        for line in text.lines() {
+            if line.starts_with("```") {
+                if in_block && block.trim_start().starts_with("spec ") {
+                    found += 1;
+                    let src = frontend::decode(block.as_bytes());
+                    let a = frontend::analyze(&src, &[]);
+                    let rendered: String = a
+                        .diags
+                        .iter()
+                        .map(|d| diag::render(doc, &src.text, d, false))
+                        .collect();
+                    assert!(
+                        a.diags.is_empty(),
+                        "a spec in {doc} does not lint clean:\n{block}\n{rendered}"
+                    );
+                }
+                in_block = !in_block;
+                block.clear();
+            } else if in_block {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    assert!(
+        found >= 2,
+        "expected the README's and the reference's example specs, found {found}"
+    );
+}

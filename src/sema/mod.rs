@@ -17,9 +17,9 @@ mod expr;
 pub mod print;
 pub mod program;
 mod stmt;
-pub mod types;
 #[cfg(test)]
 mod tests;
+pub mod types;
 
 use std::collections::HashMap;
 

@@ -113,7 +113,6 @@ impl Sema<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn handler(
         &mut self,
         fairness: Fairness,
