@@ -40,8 +40,44 @@ enum Color {
     Never,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
+    /// Explore every reachable state: check invariants and deadlocks, and
+    /// print the shortest run that breaks one.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// The spec file (`.dsl`).
+        file: PathBuf,
+        /// Override a constant or the members of a node/value set:
+        /// `--const N=5`, `--const RM=4`, `--const RM={a,b,c}`.
+        #[arg(long = "const", value_name = "NAME=VALUE")]
+        consts: Vec<String>,
+        /// Search depth-first instead of breadth-first (counterexamples are
+        /// then not necessarily shortest).
+        #[arg(long)]
+        dfs: bool,
+        /// Stop (exit 3) after this many distinct states.
+        #[arg(long, value_name = "N")]
+        max_states: Option<u64>,
+        /// Do not explore beyond this depth (exit 3 if states were left).
+        #[arg(long, value_name = "N")]
+        max_depth: Option<u64>,
+        /// Stop (exit 3) after this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// Do not report states without a successor as deadlocks.
+        #[arg(long)]
+        no_deadlock: bool,
+        /// Output: text for people, json for programs (one object on stdout).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Parse and check specs without exploring states.
     #[command(after_help = EXIT_CODES)]
     Lint {
@@ -96,6 +132,45 @@ pub fn run() -> i32 {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     match args.cmd {
+        Cmd::Check {
+            file,
+            consts,
+            dfs,
+            max_states,
+            max_depth,
+            time_limit,
+            no_deadlock,
+            format,
+        } => {
+            let overrides = match parse_overrides(&consts) {
+                Ok(o) => o,
+                Err(m) => {
+                    eprint!("{}", diag::render_plain(&m, None, color));
+                    return exit::SPEC_ERROR;
+                }
+            };
+            if let Some(t) = time_limit
+                && !(t.is_finite() && t > 0.0)
+            {
+                eprint!(
+                    "{}",
+                    diag::render_plain(
+                        "--time-limit must be a positive number of seconds",
+                        None,
+                        color
+                    )
+                );
+                return exit::SPEC_ERROR;
+            }
+            let cfg = kripke::checker::Config {
+                dfs,
+                max_states,
+                max_depth,
+                check_deadlock: !no_deadlock,
+                time_limit: time_limit.map(std::time::Duration::from_secs_f64),
+            };
+            check(&file, &overrides, &cfg, format, color)
+        }
         Cmd::Lint {
             files,
             consts,
@@ -235,4 +310,192 @@ fn summary(p: &Program) -> String {
         plural(p.properties.len(), "property").replace("propertys", "properties"),
         plural(p.variants.len(), "message kind"),
     )
+}
+
+/// Reads and checks a spec for a command that needs a program; on failure,
+/// prints the diagnostics and returns the exit code.
+fn load(
+    path: &Path,
+    overrides: &[Override],
+    color: bool,
+) -> Result<(String, frontend::Source, Program), i32> {
+    let name = path.display().to_string();
+    let bytes = match read_spec(path) {
+        Ok(b) => b,
+        Err((msg, help)) => {
+            eprint!("{}", diag::render_plain(&msg, help.as_deref(), color));
+            return Err(exit::SPEC_ERROR);
+        }
+    };
+    let (src, analysis) =
+        match frontend::analyze_isolated(frontend::decode(&bytes), overrides.to_vec()) {
+            Ok(r) => r,
+            Err(msg) => {
+                eprint!(
+                    "{}",
+                    diag::render_plain(&format!("{name}: {msg}"), None, color)
+                );
+                return Err(exit::INTERNAL);
+            }
+        };
+    print_diags(&name, &src.text, &analysis.diags, 50, color);
+    for m in &analysis.override_errors {
+        eprint!("{}", diag::render_plain(m, None, color));
+    }
+    match analysis.program {
+        Some(p) => Ok((name, src, p)),
+        None => Err(exit::SPEC_ERROR),
+    }
+}
+
+fn check(
+    path: &Path,
+    overrides: &[Override],
+    cfg: &kripke::checker::Config,
+    format: Format,
+    color: bool,
+) -> i32 {
+    use kripke::checker::{self, Verdict};
+    use kripke::report;
+    let (name, src, prog) = match load(path, overrides, color) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let model = match kripke::model::CompiledModel::new(&prog) {
+        Ok(m) => m,
+        Err((span, msg)) => {
+            let d = Diag::error(span, msg)
+                .help("make the variable's type smaller: fewer values per set, shorter ranges");
+            eprint!("{}", diag::render(&name, &src.text, &d, color));
+            return exit::SPEC_ERROR;
+        }
+    };
+    let outcome = checker::check(&model, cfg);
+    // Every counterexample is replayed through the model before it is shown.
+    if let Err(why) =
+        checker::validate(&model, &outcome.trace, &outcome.verdict, cfg.check_deadlock)
+    {
+        eprint!(
+            "{}",
+            diag::render_plain(
+                &format!("internal error: the counterexample found does not replay ({why})"),
+                Some("this is a bug in kripke; please report it with the spec"),
+                color
+            )
+        );
+        return exit::INTERNAL;
+    }
+    let error_diag = match &outcome.verdict {
+        Verdict::Error(e) => {
+            let mut d = Diag::error(
+                e.error.span,
+                format!("evaluation error: {}", e.error.message),
+            )
+            .label("while evaluating this");
+            if let Some(step) = &e.step {
+                d = d.help(format!(
+                    "in step {} of the trace below",
+                    report::step_name(&prog, step)
+                ));
+            }
+            Some(d)
+        }
+        _ => None,
+    };
+    let code = match &outcome.verdict {
+        Verdict::Ok => exit::OK,
+        Verdict::Invariant(_) | Verdict::Deadlock => exit::VIOLATION,
+        Verdict::Error(_) => exit::SPEC_ERROR,
+        Verdict::Incomplete(_) => exit::INCOMPLETE,
+    };
+    let s = &outcome.stats;
+    let secs = s.elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        s.distinct as f64 / secs
+    } else {
+        0.0
+    };
+    if format == Format::Json {
+        let err = error_diag.as_ref().map(|d| {
+            let (line, col) = diag::line_col(&src.text, d.span.start);
+            serde_json::json!({"message": d.message, "line": line, "column": col})
+        });
+        println!("{}", report::json(&model, &outcome, err));
+        return code;
+    }
+    let mut out = String::new();
+    let stats = format!(
+        "{} distinct states, {} generated, depth {}, {:.2} s ({:.0} states/s)",
+        s.distinct, s.generated, s.depth, secs, rate
+    );
+    match &outcome.verdict {
+        Verdict::Ok => {
+            let invs = prog.invariants.len();
+            let dl = if cfg.check_deadlock {
+                "; no deadlock"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{name}: ok: {} invariant{} hold{}{dl}\n  {stats}\n",
+                invs,
+                if invs == 1 { "" } else { "s" },
+                if invs == 1 { "s" } else { "" }
+            ));
+            if !prog.properties.is_empty() {
+                out.push_str(&format!(
+                    "  note: {} temporal propert{} not checked yet (liveness comes with a later version)\n",
+                    prog.properties.len(),
+                    if prog.properties.len() == 1 { "y is" } else { "ies are" }
+                ));
+            }
+        }
+        Verdict::Invariant(k) => {
+            out.push_str(&format!(
+                "{name}: violation: invariant {} is violated after {} step{}\n\n",
+                prog.invariants[*k].name,
+                outcome.trace.len() - 1,
+                if outcome.trace.len() == 2 { "" } else { "s" }
+            ));
+            out.push_str(&report::trace_text(&model, &outcome));
+            out.push_str(&format!("\n  {stats}\n"));
+        }
+        Verdict::Deadlock => {
+            out.push_str(&format!(
+                "{name}: deadlock: no step is possible after {} step{}\n\n",
+                outcome.trace.len() - 1,
+                if outcome.trace.len() == 2 { "" } else { "s" }
+            ));
+            out.push_str(&report::trace_text(&model, &outcome));
+            out.push_str(&format!(
+                "\n  {stats}\n  hint: if such states may stop, declare them with `terminal <condition>`, or pass --no-deadlock\n"
+            ));
+        }
+        Verdict::Error(_) => {
+            if let Some(d) = &error_diag {
+                eprint!("{}", diag::render(&name, &src.text, d, color));
+            }
+            if !outcome.trace.is_empty() {
+                out.push_str(&format!("{name}: the error happens in this run:\n\n"));
+                out.push_str(&report::trace_text(&model, &outcome));
+                if let Verdict::Error(e) = &outcome.verdict
+                    && let Some(step) = &e.step
+                {
+                    out.push_str(&format!(
+                        "         then {} fails\n",
+                        report::step_name(&prog, step)
+                    ));
+                }
+            }
+            out.push_str(&format!("\n  {stats}\n"));
+        }
+        Verdict::Incomplete(l) => {
+            out.push_str(&format!(
+                "{name}: incomplete: stopped by {} before every state was explored; no violation found so far\n  {stats}\n",
+                report::limit_word(*l)
+            ));
+        }
+    }
+    print!("{out}");
+    code
 }

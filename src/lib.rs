@@ -7,7 +7,9 @@
 pub mod checker;
 pub mod diag;
 pub mod frontend;
+pub mod model;
 pub mod parser;
+pub mod report;
 pub mod sema;
 pub mod stdlib;
 

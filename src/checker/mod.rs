@@ -1,1 +1,47 @@
-//! The explorer (next issue): it will see a compiled model through a small trait, never the AST.
+//! The explorer: breadth-first (or depth-first) search of a model's
+//! reachable states, checking invariants, deadlocks and constraints, and
+//! rebuilding and re-validating the counterexample it reports.
+//!
+//! Architecture invariant: the checker sees a model only through the
+//! [`Model`] trait. It knows nothing of the language, its AST or its types,
+//! so it can be tested (below) and benchmarked on hand-written toy models.
+//!
+//! Counting follows TLC: *distinct* states are the reachable states that
+//! satisfy the constraints; *generated* states are the initial states plus
+//! every successor computed, duplicates included; *depth* is the number of
+//! states on the longest shortest path from an initial state (one initial
+//! state and no steps is depth 1). A successor outside the constraints is
+//! checked against the invariants, but neither stored nor explored.
+
+mod explore;
+#[cfg(test)]
+mod tests;
+
+pub use explore::{Config, Limit, Outcome, Stats, TraceStep, Verdict, check, validate};
+
+use std::hash::Hash;
+
+/// What the explorer needs from a model.
+pub trait Model {
+    /// A state: compared and hashed as a whole.
+    type State: Clone + Eq + Hash;
+    /// What a step is called in a trace (an action and its arguments).
+    type Label: Clone + PartialEq + std::fmt::Debug;
+    /// An error in the model found while running it.
+    type Error: Clone + PartialEq + std::fmt::Debug;
+
+    fn initial_states(&self) -> Result<Vec<Self::State>, Self::Error>;
+    /// Appends every successor of `s`, each with the step that leads to it,
+    /// in a deterministic order.
+    fn successors(
+        &self,
+        s: &Self::State,
+        out: &mut Vec<(Self::Label, Self::State)>,
+    ) -> Result<(), Self::Error>;
+    /// The first invariant (by index) that `s` violates.
+    fn violated_invariant(&self, s: &Self::State) -> Result<Option<usize>, Self::Error>;
+    /// Whether `s` satisfies every constraint (is explored further).
+    fn within_constraints(&self, s: &Self::State) -> Result<bool, Self::Error>;
+    /// Whether `s` may have no successor without that being a deadlock.
+    fn may_stop(&self, s: &Self::State) -> Result<bool, Self::Error>;
+}

@@ -130,6 +130,10 @@ pub enum ItemKind {
         name: Ident,
         holds: bool,
     },
+    /// `terminal expr`: states where stopping is not a deadlock.
+    Terminal {
+        expr: Expr,
+    },
 }
 
 #[derive(Debug)]
@@ -269,6 +273,8 @@ pub enum ExprKind {
     Quant(Quant, Vec<Binder>, Box<Expr>),
     /// `m is Prepared` or `m is Prepared(r, _)`
     Is(Box<Expr>, Ident, Option<Vec<Option<Expr>>>),
+    /// `choose x in S: p`: the least element of S satisfying p.
+    Choose(Ident, Box<Expr>, Box<Expr>),
     /// Stands for a part that did not parse; already reported.
     Error,
 }

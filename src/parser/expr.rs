@@ -373,6 +373,15 @@ impl Parser<'_> {
                     let body = self.expr()?;
                     ExprKind::Let(name, Box::new(v), Box::new(body))
                 }
+                "choose" => {
+                    self.bump();
+                    let x = self.ident("a bound name")?;
+                    self.expect_kw("in")?;
+                    let set = self.expr_bp(BP_RANGE)?;
+                    self.expect(Tok::Colon)?;
+                    let pred = self.expr()?;
+                    ExprKind::Choose(x, Box::new(set), Box::new(pred))
+                }
                 "forall" | "exists" => {
                     self.bump();
                     let q = if name == "forall" {

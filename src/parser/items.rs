@@ -301,6 +301,10 @@ impl Parser<'_> {
                 let expr = self.expr()?;
                 Ok(ItemKind::Constraint { name, expr })
             }
+            "terminal" => {
+                self.bump();
+                Ok(ItemKind::Terminal { expr: self.expr()? })
+            }
             "expect" => {
                 self.bump();
                 let name = self.ident("the name of an invariant or property")?;

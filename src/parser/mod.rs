@@ -81,6 +81,8 @@ const KEYWORDS: &[&str] = &[
     "for",
     "where",
     "to",
+    "choose",
+    "terminal",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
@@ -89,6 +91,7 @@ pub fn is_keyword(s: &str) -> bool {
 
 /// Words that begin an item; error recovery restarts at these.
 const ITEM_START: &[&str] = &[
+    "terminal",
     "spec",
     "const",
     "enum",

@@ -77,6 +77,7 @@ fn sexp(e: &Expr) -> String {
                     .join(" ")
             ))
         ),
+        ExprKind::Choose(x, s, p) => format!("(choose {} {} {})", x.name, sexp(s), sexp(p)),
         ExprKind::Error => "ERROR".into(),
     }
 }
@@ -161,6 +162,10 @@ fn binders_and_bracketed_forms() {
     assert_eq!(expr("[1, 2]"), "(seq 1 2)");
     assert_eq!(expr("(1, p)"), "(tuple 1 p)");
     assert_eq!(expr("some(none)"), "(some none)");
+    assert_eq!(
+        expr("choose m in S: m > 1 and ok"),
+        "(choose m S (and (> m 1) ok))"
+    );
 }
 
 #[test]

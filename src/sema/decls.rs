@@ -478,6 +478,7 @@ impl Sema<'_> {
         };
         self.begin_body(Ctx {
             node,
+            init: true,
             ..Ctx::default()
         });
         if let Some(s) = node

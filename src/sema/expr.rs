@@ -336,6 +336,20 @@ impl Sema<'_> {
                     span,
                 )
             }
+            ExprKind::Choose(x, set, pred) => {
+                let set = self.expr(set);
+                let elem = self.expect_set(&set, "`choose`");
+                let mark = self.scope.len();
+                let l = self.bind(x, elem.clone());
+                let pred = self.expr(pred);
+                self.expect_bool(&pred, "`choose`");
+                self.scope.truncate(mark);
+                te(
+                    TExprKind::Choose(l, Box::new(set), Box::new(pred)),
+                    elem,
+                    span,
+                )
+            }
             ExprKind::Let(x, v, body) => {
                 let v = self.expr(v);
                 let mark = self.scope.len();
@@ -485,6 +499,15 @@ impl Sema<'_> {
     }
 
     fn read_var(&mut self, v: VarId, span: Span) -> TExpr {
+        if self.ctx.init {
+            let name = self.prog.vars[v].name.clone();
+            self.err(
+                Diag::error(span, format!("an initial value cannot read `{name}`"))
+                    .label("no state exists yet")
+                    .help("initial values are built from constants, sets and literals; state how each variable starts"),
+            );
+            return error_expr(span);
+        }
         if let Some(r) = self.var_read.get_mut(v) {
             *r = true;
         }

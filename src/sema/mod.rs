@@ -79,6 +79,8 @@ pub(crate) struct Ctx {
     pub property: bool,
     /// Inside a `fn` body: state variables may be read but not `self`.
     pub function: Option<FnId>,
+    /// In a variable's initial value: no state exists yet to read.
+    pub init: bool,
 }
 
 pub(crate) struct Sema<'d> {
@@ -424,6 +426,14 @@ impl Sema<'_> {
                     self.prog.constraints.push(f);
                 }
                 ItemKind::Expect { name, holds } => self.expect(name, *holds, item.span),
+                ItemKind::Terminal { expr } => {
+                    let id = ast::Ident {
+                        name: format!("terminal{}", self.prog.terminals.len() + 1),
+                        span: expr.span,
+                    };
+                    let f = self.formula(&id, expr, false);
+                    self.prog.terminals.push(f);
+                }
                 _ => {}
             }
         }

@@ -167,10 +167,11 @@ impl<'a> Printer<'a> {
             self.stmts(&a.body, 1);
             self.line(0, "}");
         }
-        let groups: [(&str, &Vec<Formula>); 3] = [
+        let groups: [(&str, &Vec<Formula>); 4] = [
             ("invariant", &prog.invariants),
             ("property", &prog.properties),
             ("constraint", &prog.constraints),
+            ("terminal", &prog.terminals),
         ];
         for (kind, fs) in groups {
             for f in fs {
@@ -297,6 +298,7 @@ impl<'a> Printer<'a> {
             | TExprKind::If(..)
             | TExprKind::Let(..)
             | TExprKind::Quant(..)
+            | TExprKind::Choose(..)
             | TExprKind::Is(..) => format!("({s})"),
             _ => s,
         }
@@ -391,6 +393,14 @@ impl<'a> Printer<'a> {
                     .as_ref()
                     .map_or(String::new(), |f| format!(" if {}", self.expr(f)));
                 format!("{{{} for {}{filter}}}", self.expr(b), self.binders(bs))
+            }
+            TExprKind::Choose(l, s, p) => {
+                format!(
+                    "choose {} in {}: {}",
+                    self.locals[*l].name,
+                    self.operand(s),
+                    self.expr(p)
+                )
             }
             TExprKind::If(c, a, b) => format!(
                 "if {} then {} else {}",

@@ -145,6 +145,9 @@ pub enum TExprKind {
     Quant(Quant, Vec<(LocalId, TExpr)>, Box<TExpr>),
     /// Variant test with optional equality tests on fields (`None` = `_`).
     Is(Box<TExpr>, VariantId, Vec<Option<TExpr>>),
+    /// The least element (in value order) of the set satisfying the
+    /// condition; an evaluation error if there is none.
+    Choose(LocalId, Box<TExpr>, Box<TExpr>),
 }
 
 /// A place that can be assigned: a variable, then map keys, fields, indices.
@@ -311,6 +314,8 @@ pub struct Program {
     pub invariants: Vec<Formula>,
     pub properties: Vec<Formula>,
     pub constraints: Vec<Formula>,
+    /// `terminal` predicates: a state with no step is a deadlock unless one holds.
+    pub terminals: Vec<Formula>,
     pub expects: Vec<Expect>,
 }
 

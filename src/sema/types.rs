@@ -11,7 +11,7 @@ use std::fmt;
 pub type AtomId = u32;
 pub type SetId = usize;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     Bool,
     /// Integers in `lo..=hi`; an expression with no known bound has the full i64 range.

@@ -1,0 +1,202 @@
+//! The explorer on hand-written toy models.
+
+use super::*;
+
+/// A point on a grid, moving right or up, bounded by `size`.
+struct Grid {
+    size: u8,
+    bad: Option<(u8, u8)>,
+    constraint_x: Option<u8>,
+    wrap: bool,
+    error_at: Option<(u8, u8)>,
+}
+
+impl Grid {
+    fn new(size: u8) -> Grid {
+        Grid {
+            size,
+            bad: None,
+            constraint_x: None,
+            wrap: true,
+            error_at: None,
+        }
+    }
+}
+
+impl Model for Grid {
+    type State = (u8, u8);
+    type Label = &'static str;
+    type Error = String;
+
+    fn initial_states(&self) -> Result<Vec<(u8, u8)>, String> {
+        Ok(vec![(0, 0)])
+    }
+    fn successors(
+        &self,
+        s: &(u8, u8),
+        out: &mut Vec<(&'static str, (u8, u8))>,
+    ) -> Result<(), String> {
+        if Some(*s) == self.error_at {
+            return Err(format!("boom at {s:?}"));
+        }
+        if s.0 < self.size {
+            out.push(("right", (s.0 + 1, s.1)));
+        }
+        if s.1 < self.size {
+            out.push(("up", (s.0, s.1 + 1)));
+        }
+        if self.wrap && *s == (self.size, self.size) {
+            out.push(("home", (0, 0)));
+        }
+        Ok(())
+    }
+    fn violated_invariant(&self, s: &(u8, u8)) -> Result<Option<usize>, String> {
+        Ok((Some(*s) == self.bad).then_some(0))
+    }
+    fn within_constraints(&self, s: &(u8, u8)) -> Result<bool, String> {
+        Ok(self.constraint_x.is_none_or(|x| s.0 <= x))
+    }
+    fn may_stop(&self, _: &(u8, u8)) -> Result<bool, String> {
+        Ok(false)
+    }
+}
+
+fn cfg() -> Config {
+    Config {
+        check_deadlock: true,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn counts_follow_tlc_definitions() {
+    let g = Grid::new(3);
+    let o = check(&g, &cfg());
+    assert_eq!(o.verdict, Verdict::Ok);
+    // 16 points; every point has 2 moves except the edges: 12 rights, 12 ups,
+    // and the corner's way home: 25 successors, plus the initial state.
+    assert_eq!(
+        (o.stats.distinct, o.stats.generated, o.stats.depth),
+        (16, 26, 7)
+    );
+    let d = check(&g, &Config { dfs: true, ..cfg() });
+    assert_eq!(
+        (d.verdict, d.stats.distinct, d.stats.generated),
+        (Verdict::Ok, 16, 26)
+    );
+}
+
+#[test]
+fn bfs_finds_a_shortest_counterexample_and_it_replays() {
+    let g = Grid {
+        bad: Some((2, 3)),
+        ..Grid::new(3)
+    };
+    let o = check(&g, &cfg());
+    assert_eq!(o.verdict, Verdict::Invariant(0));
+    assert_eq!(o.trace.len(), 6, "5 moves to reach (2, 3)");
+    assert_eq!(o.trace.last().unwrap().state, (2, 3));
+    assert_eq!(o.trace[0].label, None);
+    assert_eq!(o.trace[1].label, Some("right"));
+    validate(&g, &o.trace, &o.verdict, true).expect("the trace replays");
+    let d = check(&g, &Config { dfs: true, ..cfg() });
+    assert_eq!(d.verdict, Verdict::Invariant(0));
+    validate(&g, &d.trace, &d.verdict, true).expect("the DFS trace replays");
+}
+
+#[test]
+fn tampered_traces_are_rejected() {
+    let g = Grid {
+        bad: Some((1, 1)),
+        ..Grid::new(3)
+    };
+    let o = check(&g, &cfg());
+    let mut t = o.trace.clone();
+    t[1].label = Some("up");
+    if t[1].state == (0, 1) {
+        t[1].label = Some("right");
+    }
+    assert!(validate(&g, &t, &o.verdict, true).is_err());
+    let mut t = o.trace.clone();
+    t.pop();
+    assert!(validate(&g, &t, &o.verdict, true).is_err());
+    assert!(validate(&g, &o.trace, &Verdict::Deadlock, true).is_err());
+}
+
+#[test]
+fn deadlock_is_a_state_without_successors() {
+    let g = Grid {
+        wrap: false,
+        ..Grid::new(2)
+    };
+    let o = check(&g, &cfg());
+    assert_eq!(o.verdict, Verdict::Deadlock);
+    assert_eq!(o.trace.last().unwrap().state, (2, 2));
+    assert_eq!(o.trace.len(), 5);
+    validate(&g, &o.trace, &o.verdict, true).expect("replays");
+    let o = check(&g, &Config::default());
+    assert_eq!((o.verdict, o.stats.distinct), (Verdict::Ok, 9));
+}
+
+#[test]
+fn constraints_bound_the_search_but_are_checked() {
+    // Only x <= 1 is explored: 2 columns of 4 points.
+    let g = Grid {
+        constraint_x: Some(1),
+        wrap: false,
+        ..Grid::new(3)
+    };
+    let o = check(&g, &Config::default());
+    assert_eq!(o.verdict, Verdict::Ok);
+    assert_eq!(o.stats.distinct, 8);
+    // Successors outside the constraint are generated (and counted): the
+    // 4 moves into column 2, 6 ups, 4 rights from column 0, and the initial state.
+    assert_eq!(o.stats.generated, 1 + 4 + 4 + 6);
+    // ... and checked against the invariants.
+    let g = Grid {
+        constraint_x: Some(1),
+        bad: Some((2, 0)),
+        wrap: false,
+        ..Grid::new(3)
+    };
+    let o = check(&g, &Config::default());
+    assert_eq!(o.verdict, Verdict::Invariant(0));
+    assert_eq!(o.trace.len(), 3);
+    validate(&g, &o.trace, &o.verdict, false).expect("replays");
+}
+
+#[test]
+fn model_errors_stop_the_run_with_a_trace() {
+    let g = Grid {
+        error_at: Some((1, 1)),
+        ..Grid::new(3)
+    };
+    let o = check(&g, &cfg());
+    assert_eq!(o.verdict, Verdict::Error("boom at (1, 1)".to_string()));
+    assert_eq!(o.trace.last().unwrap().state, (1, 1));
+    assert_eq!(o.trace.len(), 3);
+    validate(&g, &o.trace, &o.verdict, true).expect("replays");
+}
+
+#[test]
+fn limits_make_a_run_incomplete() {
+    let g = Grid::new(3);
+    let o = check(
+        &g,
+        &Config {
+            max_states: Some(5),
+            ..cfg()
+        },
+    );
+    assert_eq!(o.verdict, Verdict::Incomplete(Limit::States));
+    assert_eq!(o.stats.distinct, 5);
+    let o = check(
+        &g,
+        &Config {
+            max_depth: Some(3),
+            ..cfg()
+        },
+    );
+    assert_eq!(o.verdict, Verdict::Incomplete(Limit::Depth));
+    assert_eq!((o.stats.distinct, o.stats.depth), (6, 3));
+}

@@ -1,0 +1,327 @@
+//! Lowering: the core program as a compiled model the explorer can run.
+//!
+//! `CompiledModel` fixes the state layout (every variable a fixed bit range,
+//! see `layout.rs`), lists the domain of every action parameter once, and
+//! evaluates expressions and action bodies over run-time values (`eval.rs`).
+//! It implements [`crate::checker::Model`], the only face the explorer sees.
+//!
+//! Architecture invariant: a state is a fixed-length slice of words; equal
+//! states have equal words. Nothing here keeps global mutable state, so the
+//! model can be shared by parallel workers.
+
+pub mod eval;
+pub mod layout;
+pub mod value;
+
+use std::sync::Arc;
+
+use crate::checker::Model;
+use crate::diag::Span;
+use crate::sema::program::{Action, InitKind, Program, VarOrigin};
+use eval::{EvalError, Evaluator};
+use layout::{BitReader, BitWriter, Domain, Domains, Layout};
+use value::Value;
+
+/// A state: the variables packed into words.
+pub type State = Box<[u64]>;
+
+/// One step of a trace: which action, with which parameter values (for a
+/// node's action, `self` first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub action: u32,
+    pub args: Vec<Value>,
+}
+
+/// An error found while running the spec, with the step it happened in
+/// (none while computing initial states or checking a formula).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelError {
+    pub error: EvalError,
+    pub step: Option<Step>,
+}
+
+pub struct CompiledModel<'p> {
+    pub prog: &'p Program,
+    pub eval: Evaluator<'p>,
+    layouts: Vec<Layout>,
+    bits: usize,
+    params: Vec<Vec<Arc<Domain>>>,
+}
+
+impl<'p> CompiledModel<'p> {
+    /// Lays out the state and prepares every action. Fails (with a message
+    /// for the user) only when a variable or parameter is too large to store
+    /// or to enumerate.
+    pub fn new(prog: &'p Program) -> Result<Self, (Span, String)> {
+        let mut doms = Domains::new(prog);
+        let mut layouts = Vec::new();
+        let mut bits = 0;
+        for v in &prog.vars {
+            let l = Layout::new(&v.ty, &mut doms)
+                .map_err(|m| (v.span, format!("variable `{}`: {m}", v.name)))?;
+            bits += l.bits() as usize;
+            layouts.push(l);
+        }
+        let mut params = Vec::new();
+        for a in &prog.actions {
+            let mut ds = Vec::new();
+            for l in &a.locals[..a.n_params] {
+                ds.push(doms.get(&l.ty).map_err(|m| {
+                    (
+                        l.span,
+                        format!("parameter `{}` of `{}`: {m}", l.name, a.name),
+                    )
+                })?);
+            }
+            params.push(ds);
+        }
+        Ok(CompiledModel {
+            prog,
+            eval: Evaluator::new(prog),
+            layouts,
+            bits,
+            params,
+        })
+    }
+
+    /// Bits per state.
+    pub fn state_bits(&self) -> usize {
+        self.bits
+    }
+
+    pub fn decode(&self, s: &State) -> Vec<Value> {
+        let mut r = BitReader::new(s);
+        self.layouts.iter().map(|l| l.decode(&mut r)).collect()
+    }
+
+    /// Packs variables into a state; on failure, the variable whose value is
+    /// outside its type.
+    pub fn encode(&self, vars: &[Value]) -> Result<State, usize> {
+        let mut w = BitWriter::new(self.bits);
+        for (i, (l, v)) in self.layouts.iter().zip(vars).enumerate() {
+            l.encode(v, &mut w).ok_or(i)?;
+        }
+        Ok(w.words.into_boxed_slice())
+    }
+
+    fn encode_or_error(
+        &self,
+        vars: &[Value],
+        span: Span,
+        step: Option<&Step>,
+    ) -> Result<State, ModelError> {
+        self.encode(vars).map_err(|i| {
+            let var = &self.prog.vars[i];
+            ModelError {
+                error: EvalError {
+                    span,
+                    message: format!(
+                        "the value {} is outside the domain of `{}` ({})",
+                        value::show(&vars[i], &var.ty, self.prog),
+                        var.name,
+                        var.ty.show(self.prog)
+                    ),
+                },
+                step: step.cloned(),
+            }
+        })
+    }
+
+    fn formula_holds(
+        &self,
+        f: &crate::sema::program::Formula,
+        vars: &[Value],
+    ) -> Result<bool, ModelError> {
+        let mut locals = vec![Value::Bool(false); f.locals.len()];
+        self.eval
+            .bool(&f.expr, vars, &mut locals)
+            .map_err(|error| ModelError { error, step: None })
+    }
+
+    /// The initial values of one variable: one, or one per element.
+    fn initial_values(&self, vi: usize) -> Result<Vec<Value>, EvalError> {
+        let var = &self.prog.vars[vi];
+        let mut locals = vec![Value::Bool(false); var.init_locals.len().max(1)];
+        let one = |locals: &mut Vec<Value>| -> Result<Vec<Value>, EvalError> {
+            let v = self.eval.eval(&var.init, &[], locals)?;
+            Ok(match var.init_kind {
+                InitKind::Value => vec![v],
+                InitKind::OneOf => match v {
+                    Value::Set(xs) => xs,
+                    _ => vec![v],
+                },
+            })
+        };
+        match &var.origin {
+            VarOrigin::NodeLocal(s) => {
+                // One choice per node, independently: the product over nodes.
+                let nodes = self.prog.sets[*s].members.len() as u32;
+                let mut maps: Vec<Vec<(Value, Value)>> = vec![Vec::new()];
+                for i in 0..nodes {
+                    let node = Value::Member(*s as u32, i);
+                    locals[0] = node.clone();
+                    let choices = one(&mut locals)?;
+                    let mut next = Vec::with_capacity(maps.len() * choices.len());
+                    for m in &maps {
+                        for c in &choices {
+                            let mut m2 = m.clone();
+                            m2.push((node.clone(), c.clone()));
+                            next.push(m2);
+                        }
+                    }
+                    maps = next;
+                }
+                Ok(maps.into_iter().map(Value::Map).collect())
+            }
+            _ => one(&mut locals),
+        }
+    }
+}
+
+impl Model for CompiledModel<'_> {
+    type State = State;
+    type Label = Step;
+    type Error = ModelError;
+
+    fn initial_states(&self) -> Result<Vec<State>, ModelError> {
+        let mut combos: Vec<Vec<Value>> = vec![Vec::new()];
+        for vi in 0..self.prog.vars.len() {
+            let choices = self
+                .initial_values(vi)
+                .map_err(|error| ModelError { error, step: None })?;
+            let mut next = Vec::with_capacity(combos.len() * choices.len());
+            for c in &combos {
+                for v in &choices {
+                    let mut c2 = c.clone();
+                    c2.push(v.clone());
+                    next.push(c2);
+                }
+            }
+            combos = next;
+        }
+        let mut out = Vec::with_capacity(combos.len());
+        for vars in combos {
+            for (vi, v) in vars.iter().enumerate() {
+                let var = &self.prog.vars[vi];
+                if !self.eval.fits(v, &var.ty) {
+                    return Err(ModelError {
+                        error: EvalError {
+                            span: var.init.span,
+                            message: format!(
+                                "the initial value {} is outside the domain of `{}` ({})",
+                                value::show(v, &var.ty, self.prog),
+                                var.name,
+                                var.ty.show(self.prog)
+                            ),
+                        },
+                        step: None,
+                    });
+                }
+            }
+            out.push(self.encode_or_error(&vars, Span::default(), None)?);
+        }
+        Ok(out)
+    }
+
+    fn successors(&self, s: &State, out: &mut Vec<(Step, State)>) -> Result<(), ModelError> {
+        let vars = self.decode(s);
+        let mut results = Vec::new();
+        for (ai, a) in self.prog.actions.iter().enumerate() {
+            self.for_each_binding(ai, a, &mut |args: &[Value]| {
+                let mut locals = vec![Value::Bool(false); a.locals.len()];
+                locals[..args.len()].clone_from_slice(args);
+                let mut working = vars.clone();
+                results.clear();
+                let step = || Step {
+                    action: ai as u32,
+                    args: args.to_vec(),
+                };
+                self.eval
+                    .run_body(&a.body, &mut working, &mut locals, &mut results)
+                    .map_err(|error| ModelError {
+                        error,
+                        step: Some(step()),
+                    })?;
+                for r in results.drain(..) {
+                    let st = self.encode_or_error(&r, a.span, Some(&step()))?;
+                    out.push((step(), st));
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
+        let vars = self.decode(s);
+        for (i, f) in self.prog.invariants.iter().enumerate() {
+            if !self.formula_holds(f, &vars)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
+    fn within_constraints(&self, s: &State) -> Result<bool, ModelError> {
+        if self.prog.constraints.is_empty() {
+            return Ok(true);
+        }
+        let vars = self.decode(s);
+        for f in &self.prog.constraints {
+            if !self.formula_holds(f, &vars)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn may_stop(&self, s: &State) -> Result<bool, ModelError> {
+        if self.prog.terminals.is_empty() {
+            return Ok(false);
+        }
+        let vars = self.decode(s);
+        for f in &self.prog.terminals {
+            if self.formula_holds(f, &vars)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+impl CompiledModel<'_> {
+    /// Calls `f` with every binding of the action's parameters, in order.
+    fn for_each_binding(
+        &self,
+        ai: usize,
+        a: &Action,
+        f: &mut dyn FnMut(&[Value]) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
+        let doms = &self.params[ai];
+        let n = a.n_params;
+        if doms.iter().any(|d| d.values.is_empty()) {
+            return Ok(());
+        }
+        let mut idx = vec![0usize; n];
+        let mut args: Vec<Value> = doms.iter().map(|d| d.values[0].clone()).collect();
+        loop {
+            f(&args)?;
+            // Odometer increment, last parameter fastest.
+            let mut k = n;
+            loop {
+                if k == 0 {
+                    return Ok(());
+                }
+                k -= 1;
+                idx[k] += 1;
+                if idx[k] < doms[k].values.len() {
+                    args[k] = doms[k].values[idx[k]].clone();
+                    break;
+                }
+                idx[k] = 0;
+                args[k] = doms[k].values[0].clone();
+            }
+        }
+    }
+}

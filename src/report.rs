@@ -1,0 +1,254 @@
+//! Reports: a checker outcome as text for people and JSON for programs.
+//!
+//! Architecture invariant: reports are built as strings and JSON values; the
+//! CLI decides where they go.
+
+use serde_json::{Map, Value as Json, json};
+
+use crate::checker::{Limit, Outcome, Verdict};
+use crate::model::value::{Value, show};
+use crate::model::{CompiledModel, Step};
+use crate::sema::program::{Program, SetKind};
+use crate::sema::types::Type;
+
+/// How a step reads in a trace: `RM[r1].Prepare`, `TM.on_Prepared(r = r2)`,
+/// `Phase2a(b = 0, v = v1)`.
+pub fn step_name(prog: &Program, step: &Step) -> String {
+    let a = &prog.actions[step.action as usize];
+    let mut args = step
+        .args
+        .iter()
+        .zip(&a.locals)
+        .map(|(v, l)| (l.name.as_str(), show(v, &l.ty, prog)));
+    let mut head = a.name.clone();
+    if let Some(s) = a.node
+        && prog.sets[s].kind == SetKind::Nodes
+        && let Some((_, me)) = args.next()
+    {
+        let set = &prog.sets[s].name;
+        let short = a.name.strip_prefix(&format!("{set}.")).unwrap_or(&a.name);
+        head = format!("{set}[{me}].{short}");
+    }
+    let rest: Vec<String> = args.map(|(n, v)| format!("{n} = {v}")).collect();
+    if rest.is_empty() {
+        head
+    } else {
+        format!("{head}({})", rest.join(", "))
+    }
+}
+
+fn changes(prog: &Program, name: &str, ty: &Type, old: &Value, new: &Value, out: &mut Vec<String>) {
+    match (old, new, ty) {
+        (Value::Map(a), Value::Map(b), Type::Map(kt, vt)) if a.len() == b.len() => {
+            for ((k, x), (_, y)) in a.iter().zip(b) {
+                if x != y {
+                    let key = show(k, kt, prog);
+                    changes(prog, &format!("{name}[{key}]"), vt, x, y, out);
+                }
+            }
+        }
+        (Value::Set(a), Value::Set(b), Type::Set(et)) => {
+            let added: Vec<String> = b
+                .iter()
+                .filter(|v| a.binary_search(v).is_err())
+                .map(|v| show(v, et, prog))
+                .collect();
+            let removed: Vec<String> = a
+                .iter()
+                .filter(|v| b.binary_search(v).is_err())
+                .map(|v| show(v, et, prog))
+                .collect();
+            if !added.is_empty() {
+                out.push(format!("{name} += {{{}}}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                out.push(format!("{name} -= {{{}}}", removed.join(", ")));
+            }
+        }
+        _ => out.push(format!(
+            "{name}: {} -> {}",
+            show(old, ty, prog),
+            show(new, ty, prog)
+        )),
+    }
+}
+
+/// The trace as text: the initial state in full, then each step with the
+/// variables it changed.
+pub fn trace_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> String {
+    let prog = model.prog;
+    let mut out = String::new();
+    let mut prev: Option<Vec<Value>> = None;
+    for (n, t) in outcome.trace.iter().enumerate() {
+        let vars = model.decode(&t.state);
+        match (&t.label, &prev) {
+            (None, _) | (_, None) => {
+                out.push_str(&format!("  {n:>3}  initial state\n"));
+                for (v, val) in prog.vars.iter().zip(&vars) {
+                    out.push_str(&format!(
+                        "         {} = {}\n",
+                        v.name,
+                        show(val, &v.ty, prog)
+                    ));
+                }
+            }
+            (Some(step), Some(p)) => {
+                out.push_str(&format!("  {n:>3}  {}\n", step_name(prog, step)));
+                let mut lines = Vec::new();
+                for ((v, a), b) in prog.vars.iter().zip(p).zip(&vars) {
+                    if a != b {
+                        changes(prog, &v.name, &v.ty, a, b, &mut lines);
+                    }
+                }
+                if lines.is_empty() {
+                    lines.push("(no variable changes)".into());
+                }
+                for l in lines {
+                    out.push_str(&format!("         {l}\n"));
+                }
+            }
+        }
+        prev = Some(vars);
+    }
+    out
+}
+
+pub fn verdict_word<E>(v: &Verdict<E>) -> &'static str {
+    match v {
+        Verdict::Ok => "ok",
+        Verdict::Invariant(_) => "violation",
+        Verdict::Deadlock => "deadlock",
+        Verdict::Error(_) => "error",
+        Verdict::Incomplete(_) => "incomplete",
+    }
+}
+
+pub fn limit_word(l: Limit) -> &'static str {
+    match l {
+        Limit::States => "--max-states",
+        Limit::Depth => "--max-depth",
+        Limit::Time => "--time-limit",
+    }
+}
+
+/// A value as JSON: booleans and integers as themselves, members and
+/// enumeration values as strings, sets and sequences as arrays, maps with
+/// named keys and records as objects, other maps as arrays of [key, value],
+/// messages as objects with a `type`, `none` as null.
+pub fn value_json(v: &Value, ty: &Type, prog: &Program) -> Json {
+    let elem = |t: &Type| match t {
+        Type::Set(e) | Type::Seq(e, _) | Type::Option(e) => (**e).clone(),
+        _ => Type::Unknown,
+    };
+    match v {
+        Value::Bool(b) => json!(b),
+        Value::Int(n) => json!(n),
+        Value::Atom(_) | Value::Member(..) => json!(show(v, ty, prog)),
+        Value::None => Json::Null,
+        Value::Some(x) => value_json(x, &elem(ty), prog),
+        Value::Tuple(xs) => match ty {
+            Type::Record(fs) => {
+                let mut m = Map::new();
+                for (x, (n, t)) in xs.iter().zip(fs) {
+                    m.insert(n.clone(), value_json(x, t, prog));
+                }
+                Json::Object(m)
+            }
+            Type::Tuple(ts) => Json::Array(
+                xs.iter()
+                    .zip(ts)
+                    .map(|(x, t)| value_json(x, t, prog))
+                    .collect(),
+            ),
+            _ => Json::Array(
+                xs.iter()
+                    .map(|x| value_json(x, &Type::Unknown, prog))
+                    .collect(),
+            ),
+        },
+        Value::Set(xs) | Value::Seq(xs) => {
+            let t = elem(ty);
+            Json::Array(xs.iter().map(|x| value_json(x, &t, prog)).collect())
+        }
+        Value::Map(kvs) => {
+            let (kt, vt) = match ty {
+                Type::Map(k, v) => ((**k).clone(), (**v).clone()),
+                _ => (Type::Unknown, Type::Unknown),
+            };
+            if kvs
+                .iter()
+                .all(|(k, _)| matches!(k, Value::Atom(_) | Value::Member(..)))
+            {
+                let mut m = Map::new();
+                for (k, x) in kvs {
+                    m.insert(show(k, &kt, prog), value_json(x, &vt, prog));
+                }
+                Json::Object(m)
+            } else {
+                Json::Array(
+                    kvs.iter()
+                        .map(|(k, x)| json!([value_json(k, &kt, prog), value_json(x, &vt, prog)]))
+                        .collect(),
+                )
+            }
+        }
+        Value::Msg(vi, fs) => {
+            let var = &prog.variants[*vi as usize];
+            let mut m = Map::new();
+            m.insert("type".into(), json!(var.name));
+            for (x, (n, t)) in fs.iter().zip(&var.fields) {
+                m.insert(n.clone(), value_json(x, t, prog));
+            }
+            Json::Object(m)
+        }
+    }
+}
+
+/// The outcome as one JSON object (`--format json`).
+pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Option<Json>) -> Json {
+    let prog = model.prog;
+    let property = match &outcome.verdict {
+        Verdict::Invariant(k) => json!(prog.invariants[*k].name),
+        _ => Json::Null,
+    };
+    let trace: Vec<Json> = outcome
+        .trace
+        .iter()
+        .map(|t| {
+            let vars = model.decode(&t.state);
+            let mut state = Map::new();
+            for (v, val) in prog.vars.iter().zip(&vars) {
+                state.insert(v.name.clone(), value_json(val, &v.ty, prog));
+            }
+            let (action, args) = match &t.label {
+                None => (Json::Null, json!({})),
+                Some(step) => {
+                    let a = &prog.actions[step.action as usize];
+                    let mut m = Map::new();
+                    for (val, l) in step.args.iter().zip(&a.locals) {
+                        m.insert(l.name.clone(), value_json(val, &l.ty, prog));
+                    }
+                    (json!(a.name), Json::Object(m))
+                }
+            };
+            json!({"action": action, "args": args, "state": Json::Object(state)})
+        })
+        .collect();
+    let mut o = json!({
+        "spec": prog.name,
+        "result": verdict_word(&outcome.verdict),
+        "property": property,
+        "distinct_states": outcome.stats.distinct,
+        "generated_states": outcome.stats.generated,
+        "depth": outcome.stats.depth,
+        "elapsed_ms": outcome.stats.elapsed.as_millis() as u64,
+        "trace": trace,
+    });
+    if let Verdict::Incomplete(l) = &outcome.verdict {
+        o["limit"] = json!(limit_word(*l));
+    }
+    if let Some(e) = error {
+        o["error"] = e;
+    }
+    o
+}
