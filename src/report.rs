@@ -40,7 +40,7 @@ pub fn step_name(prog: &Program, step: &Step) -> String {
 fn changes(prog: &Program, name: &str, ty: &Type, old: &Value, new: &Value, out: &mut Vec<String>) {
     match (old, new, ty) {
         (Value::Map(a), Value::Map(b), Type::Map(kt, vt)) if a.len() == b.len() => {
-            for ((k, x), (_, y)) in a.iter().zip(b) {
+            for ((k, x), (_, y)) in a.iter().zip(b.iter()) {
                 if x != y {
                     let key = show(k, kt, prog);
                     changes(prog, &format!("{name}[{key}]"), vt, x, y, out);
@@ -180,7 +180,7 @@ pub fn value_json(v: &Value, ty: &Type, prog: &Program) -> Json {
                 .all(|(k, _)| matches!(k, Value::Atom(_) | Value::Member(..)))
             {
                 let mut m = Map::new();
-                for (k, x) in kvs {
+                for (k, x) in kvs.iter() {
                     m.insert(show(k, &kt, prog), value_json(x, &vt, prog));
                 }
                 Json::Object(m)

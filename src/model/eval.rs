@@ -7,11 +7,10 @@
 //! once per choice (the continuation is passed down explicitly), so every
 //! choice yields its own successor.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use super::layout::{Domain, Domains, MAX_DOMAIN};
-use super::value::Value;
+use super::value::{List, Value};
 use crate::diag::Span;
 use crate::parser::ast::{BinOp, Quant, UnOp};
 use crate::sema::program::*;
@@ -136,7 +135,7 @@ impl<'p> Evaluator<'p> {
             let mut l2 = locals.clone();
             return self.run(body, k, &mut v2, &mut l2, out);
         };
-        let elems = self.set_elems(set, vars, locals)?.into_owned();
+        let elems = self.set_elems(set, vars, locals)?;
         for x in elems.iter() {
             locals[*l] = x.clone();
             self.pick(binders, at + 1, body, k, vars, locals, out)?;
@@ -168,7 +167,8 @@ impl<'p> Evaluator<'p> {
                 (PathElem::Index(_), Value::Map(kvs), Type::Map(_, vt)) => {
                     let key = key.expect("index key");
                     match kvs.binary_search_by(|(k, _)| k.cmp(&key)) {
-                        Ok(i) => slot = &mut kvs[i].1,
+                        // Copy on write: only the path to the entry is copied.
+                        Ok(i) => slot = &mut Arc::make_mut(kvs)[i].1,
                         Err(_) => {
                             return err(
                                 p.span,
@@ -185,7 +185,7 @@ impl<'p> Evaluator<'p> {
                     let n = key.and_then(|k| k.as_int()).unwrap_or(-1);
                     let len = xs.len();
                     match usize::try_from(n).ok().filter(|&i| i < len) {
-                        Some(i) => slot = &mut xs[i],
+                        Some(i) => slot = &mut Arc::make_mut(xs)[i],
                         None => {
                             return err(
                                 p.span,
@@ -205,7 +205,7 @@ impl<'p> Evaluator<'p> {
                         Type::Tuple(ts) => &ts[*i],
                         _ => unreachable!("matched above"),
                     };
-                    slot = &mut xs[*i];
+                    slot = &mut Arc::make_mut(xs)[*i];
                 }
                 _ => return err(p.span, "internal: assignment path does not match the value"),
             }
@@ -254,7 +254,7 @@ impl<'p> Evaluator<'p> {
                     kvs.len() == d.values.len()
                         && kvs
                             .iter()
-                            .zip(&d.values)
+                            .zip(d.values.iter())
                             .all(|((k, x), k2)| k == k2 && self.fits(x, vt))
                 }
                 Err(_) => false,
@@ -287,24 +287,12 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// The elements of a set-valued expression, borrowed when possible.
-    fn set_elems<'v>(
-        &'v self,
-        e: &TExpr,
-        vars: &'v [Value],
-        locals: &mut Vec<Value>,
-    ) -> R<Cow<'v, [Value]>> {
+    /// The elements of a set-valued expression (shared, not copied).
+    fn set_elems(&self, e: &TExpr, vars: &[Value], locals: &mut Vec<Value>) -> R<List<Value>> {
         match &e.kind {
-            TExprKind::AllOf(t) => {
-                let d = self.domain(t, e.span)?;
-                Ok(Cow::Owned(d.values.clone()))
-            }
-            TExprKind::Var(v) => match &vars[*v] {
-                Value::Set(xs) => Ok(Cow::Borrowed(xs)),
-                _ => err(e.span, "internal: expected a set"),
-            },
+            TExprKind::AllOf(t) => Ok(self.domain(t, e.span)?.values.clone()),
             _ => match self.eval(e, vars, locals)? {
-                Value::Set(xs) => Ok(Cow::Owned(xs)),
+                Value::Set(xs) => Ok(xs),
                 _ => err(e.span, "internal: expected a set"),
             },
         }
@@ -335,7 +323,7 @@ impl<'p> Evaluator<'p> {
             TExprKind::AllOf(t) => Value::Set(self.domain(t, span)?.values.clone()),
             TExprKind::Var(v) => vars[*v].clone(),
             TExprKind::Local(l) => locals[*l].clone(),
-            TExprKind::Some(x) => Value::Some(Box::new(self.eval(x, vars, locals)?)),
+            TExprKind::Some(x) => Value::Some(Arc::new(self.eval(x, vars, locals)?)),
             TExprKind::Unary(op, x) => match op {
                 UnOp::Not => Value::Bool(!self.bool(x, vars, locals)?),
                 UnOp::Neg => match self.int(x, vars, locals)?.checked_neg() {
@@ -409,7 +397,7 @@ impl<'p> Evaluator<'p> {
             }
             TExprKind::Field(base, i) | TExprKind::TupleField(base, i) => {
                 match self.eval(base, vars, locals)? {
-                    Value::Tuple(mut xs) if *i < xs.len() => xs.swap_remove(*i),
+                    Value::Tuple(xs) if *i < xs.len() => xs[*i].clone(),
                     _ => {
                         return err(
                             span,
@@ -419,8 +407,8 @@ impl<'p> Evaluator<'p> {
                 }
             }
             TExprKind::MsgField(base, found) => match self.eval(base, vars, locals)? {
-                Value::Msg(vi, mut fs) => match found.iter().find(|(v, _)| *v == vi as usize) {
-                    Some((_, i)) => fs.swap_remove(*i),
+                Value::Msg(vi, fs) => match found.iter().find(|(v, _)| *v == vi as usize) {
+                    Some((_, i)) => fs[*i].clone(),
                     None => {
                         let name = &self.prog.variants[vi as usize].name;
                         return err(span, format!("message {name} has no such field"));
@@ -429,11 +417,11 @@ impl<'p> Evaluator<'p> {
                 _ => return err(span, "internal: field of a value that is not a message"),
             },
             TExprKind::Tuple(es) | TExprKind::Record(es) => {
-                Value::Tuple(self.list(es, vars, locals)?)
+                Value::Tuple(self.list(es, vars, locals)?.into())
             }
-            TExprKind::Msg(v, es) => Value::Msg(*v as u32, self.list(es, vars, locals)?),
+            TExprKind::Msg(v, es) => Value::Msg(*v as u32, self.list(es, vars, locals)?.into()),
             TExprKind::SetLit(es) => Value::set_from(self.list(es, vars, locals)?),
-            TExprKind::SeqLit(es) => Value::Seq(self.list(es, vars, locals)?),
+            TExprKind::SeqLit(es) => Value::Seq(self.list(es, vars, locals)?.into()),
             TExprKind::MapLit(ps) => {
                 let mut kvs = Vec::with_capacity(ps.len());
                 for (k, v) in ps {
@@ -443,16 +431,16 @@ impl<'p> Evaluator<'p> {
                 if kvs.windows(2).any(|w| w[0].0 == w[1].0) {
                     return err(span, "a key appears twice in this map");
                 }
-                Value::Map(kvs)
+                Value::Map(kvs.into())
             }
             TExprKind::MapComp(l, set, body) => {
-                let elems = self.set_elems(set, vars, locals)?.into_owned();
+                let elems = self.set_elems(set, vars, locals)?;
                 let mut kvs = Vec::with_capacity(elems.len());
-                for x in elems {
+                for x in elems.iter().cloned() {
                     locals[*l] = x.clone();
                     kvs.push((x, self.eval(body, vars, locals)?));
                 }
-                Value::Map(kvs)
+                Value::Map(kvs.into())
             }
             TExprKind::SetComp(body, binders, filter) => {
                 let mut out = Vec::new();
@@ -490,8 +478,8 @@ impl<'p> Evaluator<'p> {
                 _ => return err(span, "internal: `is` on a value that is not a message"),
             },
             TExprKind::Choose(l, set, pred) => {
-                let elems = self.set_elems(set, vars, locals)?.into_owned();
-                for x in elems {
+                let elems = self.set_elems(set, vars, locals)?;
+                for x in elems.iter().cloned() {
                     locals[*l] = x.clone();
                     if self.bool(pred, vars, locals)? {
                         return Ok(x);
@@ -526,8 +514,8 @@ impl<'p> Evaluator<'p> {
             }
             return Ok(());
         };
-        let elems = self.set_elems(set, vars, locals)?.into_owned();
-        for x in elems {
+        let elems = self.set_elems(set, vars, locals)?;
+        for x in elems.iter().cloned() {
             locals[*l] = x;
             self.comprehension(binders, at + 1, body, filter, vars, locals, out)?;
         }
@@ -546,8 +534,8 @@ impl<'p> Evaluator<'p> {
         let Some((l, set)) = binders.get(at) else {
             return self.bool(body, vars, locals);
         };
-        let elems = self.set_elems(set, vars, locals)?.into_owned();
-        for x in elems {
+        let elems = self.set_elems(set, vars, locals)?;
+        for x in elems.iter().cloned() {
             locals[*l] = x;
             let r = self.quant(q, binders, at + 1, body, vars, locals)?;
             match q {
@@ -631,11 +619,13 @@ impl<'p> Evaluator<'p> {
             (BinOp::Intersect, Value::Set(x), Value::Set(y)) => Value::Set(
                 x.into_iter()
                     .filter(|v| y.binary_search(v).is_ok())
+                    .cloned()
                     .collect(),
             ),
             (BinOp::Minus, Value::Set(x), Value::Set(y)) => Value::Set(
                 x.into_iter()
                     .filter(|v| y.binary_search(v).is_err())
+                    .cloned()
                     .collect(),
             ),
             (BinOp::Subset, Value::Set(x), Value::Set(y)) => {
@@ -677,33 +667,34 @@ impl<'p> Evaluator<'p> {
                         .collect(),
                 )
             }
-            (Builtin::Min, Value::Set(mut xs)) => match xs.is_empty() {
-                true => return err(span, "`min` of an empty set"),
-                false => xs.swap_remove(0),
+            (Builtin::Min, Value::Set(xs)) => match xs.first() {
+                Some(x) => x.clone(),
+                None => return err(span, "`min` of an empty set"),
             },
-            (Builtin::Max, Value::Set(mut xs)) => match xs.pop() {
-                Some(x) => x,
+            (Builtin::Max, Value::Set(xs)) => match xs.last() {
+                Some(x) => x.clone(),
                 None => return err(span, "`max` of an empty set"),
             },
-            (Builtin::Head, Value::Seq(mut xs)) => match xs.is_empty() {
-                true => return err(span, "`head` of an empty sequence"),
-                false => xs.swap_remove(0),
+            (Builtin::Head, Value::Seq(xs)) => match xs.first() {
+                Some(x) => x.clone(),
+                None => return err(span, "`head` of an empty sequence"),
             },
             (Builtin::Tail, Value::Seq(xs)) => match xs.split_first() {
-                Some((_, rest)) => Value::Seq(rest.to_vec()),
+                Some((_, rest)) => Value::Seq(rest.into()),
                 None => return err(span, "`tail` of an empty sequence"),
             },
-            (Builtin::Append, Value::Seq(mut xs)) => {
-                xs.push(self.eval(&args[1], vars, locals)?);
-                Value::Seq(xs)
+            (Builtin::Append, Value::Seq(xs)) => {
+                let mut v = xs.to_vec();
+                v.push(self.eval(&args[1], vars, locals)?);
+                Value::Seq(v.into())
             }
             (Builtin::Len, Value::Seq(xs)) => Value::Int(xs.len() as i64),
             (Builtin::IsSome, v) => Value::Bool(matches!(v, Value::Some(_))),
             (Builtin::IsNone, v) => Value::Bool(matches!(v, Value::None)),
-            (Builtin::Get, Value::Some(x)) => *x,
+            (Builtin::Get, Value::Some(x)) => (*x).clone(),
             (Builtin::Get, _) => return err(span, "`get` of `none`"),
             (Builtin::Keys, Value::Map(kvs)) => {
-                Value::Set(kvs.into_iter().map(|(k, _)| k).collect())
+                Value::Set(kvs.iter().map(|(k, _)| k.clone()).collect())
             }
             _ => return err(span, "internal: built-in applied to the wrong value"),
         })
@@ -717,9 +708,12 @@ fn contains(set: &Value, x: &Value) -> bool {
     }
 }
 
-fn union(x: Vec<Value>, y: Vec<Value>) -> Vec<Value> {
+fn union(x: List<Value>, y: List<Value>) -> List<Value> {
     if y.is_empty() {
         return x;
+    }
+    if x.is_empty() {
+        return y;
     }
     let mut out = Vec::with_capacity(x.len() + y.len());
     let (mut i, mut j) = (0, 0);
@@ -742,7 +736,7 @@ fn union(x: Vec<Value>, y: Vec<Value>) -> Vec<Value> {
     }
     out.extend_from_slice(&x[i..]);
     out.extend_from_slice(&y[j..]);
-    out
+    out.into()
 }
 
 /// Is every value of type `v` also of type `slot`, so that no run-time

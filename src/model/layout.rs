@@ -9,8 +9,9 @@
 //! fields in order. Equal states have equal words, so states can be compared
 //! and hashed as plain words, and the layout is the same on every machine.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use hashbrown::HashMap;
 
 use super::value::Value;
 use crate::sema::program::{Program, SetKind};
@@ -24,7 +25,7 @@ const INDEXED: u128 = 1 << 16;
 
 /// The values of one type, in order, with their positions.
 pub struct Domain {
-    pub values: Vec<Value>,
+    pub values: super::value::List<Value>,
     pub index: HashMap<Value, u32>,
 }
 
@@ -59,12 +60,15 @@ impl<'p> Domains<'p> {
         let mut values = self.list(ty)?;
         values.sort_unstable();
         values.dedup();
-        let index = values
+        let index: HashMap<Value, u32> = values
             .iter()
             .enumerate()
             .map(|(i, v)| (v.clone(), i as u32))
             .collect();
-        let d = Arc::new(Domain { values, index });
+        let d = Arc::new(Domain {
+            values: values.into(),
+            index,
+        });
         self.cache.insert(ty.clone(), d.clone());
         Ok(d)
     }
@@ -94,17 +98,24 @@ impl<'p> Domains<'p> {
                         inner
                             .values
                             .iter()
-                            .map(|v| Value::Some(Box::new(v.clone()))),
+                            .map(|v| Value::Some(Arc::new(v.clone()))),
                     )
                     .collect()
             }
-            Type::Tuple(ts) => self.product(ts)?.into_iter().map(Value::Tuple).collect(),
+            Type::Tuple(ts) => self
+                .product(ts)?
+                .into_iter()
+                .map(|x| Value::Tuple(x.into()))
+                .collect(),
             Type::Record(fs) => {
                 let ts: Vec<Type> = fs.iter().map(|(_, t)| t.clone()).collect();
-                self.product(&ts)?.into_iter().map(Value::Tuple).collect()
+                self.product(&ts)?
+                    .into_iter()
+                    .map(|x| Value::Tuple(x.into()))
+                    .collect()
             }
             Type::Set(t) => {
-                let elems = self.get(t)?.values.clone();
+                let elems = self.get(t)?.values.to_vec();
                 let n = elems.len();
                 (0u64..(1u64 << n))
                     .map(|mask| {
@@ -112,24 +123,25 @@ impl<'p> Domains<'p> {
                             (0..n)
                                 .filter(|i| mask >> i & 1 == 1)
                                 .map(|i| elems[i].clone())
-                                .collect(),
+                                .collect::<Vec<_>>()
+                                .into(),
                         )
                     })
                     .collect()
             }
             Type::Map(k, v) => {
-                let keys = self.get(k)?.values.clone();
+                let keys = self.get(k)?.values.to_vec();
                 let vals = self.get(v)?;
                 let ts = vec![(**v).clone(); keys.len()];
                 let _ = vals;
                 self.product(&ts)?
                     .into_iter()
-                    .map(|vs| Value::Map(keys.iter().cloned().zip(vs).collect()))
+                    .map(|vs| Value::Map(keys.iter().cloned().zip(vs).collect::<Vec<_>>().into()))
                     .collect()
             }
             Type::Seq(t, n) => {
-                let elems = self.get(t)?.values.clone();
-                let mut out = vec![Value::Seq(Vec::new())];
+                let elems = self.get(t)?.values.to_vec();
+                let mut out = vec![Value::Seq(Vec::new().into())];
                 let mut layer: Vec<Vec<Value>> = vec![Vec::new()];
                 for _ in 0..*n {
                     let mut next = Vec::new();
@@ -140,7 +152,7 @@ impl<'p> Domains<'p> {
                             next.push(s2);
                         }
                     }
-                    out.extend(next.iter().cloned().map(Value::Seq));
+                    out.extend(next.iter().map(|x| Value::Seq(x.clone().into())));
                     layer = next;
                 }
                 out
@@ -152,7 +164,7 @@ impl<'p> Domains<'p> {
                     out.extend(
                         self.product(&ts)?
                             .into_iter()
-                            .map(|fs| Value::Msg(vi as u32, fs)),
+                            .map(|fs| Value::Msg(vi as u32, fs.into())),
                     );
                 }
                 out
@@ -169,7 +181,7 @@ impl<'p> Domains<'p> {
             let d = self.get(t)?;
             let mut next = Vec::with_capacity(out.len() * d.values.len());
             for prefix in &out {
-                for v in &d.values {
+                for v in d.values.iter() {
                     let mut p = prefix.clone();
                     p.push(v.clone());
                     next.push(p);
@@ -224,10 +236,8 @@ fn bits_for(n: u128) -> u32 {
 
 impl Layout {
     pub fn new(ty: &Type, doms: &mut Domains) -> Result<Layout, String> {
-        let size = ty
-            .size(doms.prog)
-            .ok_or_else(|| format!("the type {} is too large to store", ty.show(doms.prog)))?;
-        if size <= INDEXED && !matches!(ty, Type::Int(..)) {
+        let small = ty.size(doms.prog).is_some_and(|n| n <= INDEXED);
+        if small && !matches!(ty, Type::Int(..)) {
             let domain = doms.get(ty)?;
             return Ok(Layout::Indexed {
                 bits: bits_for(domain.values.len() as u128),
@@ -252,7 +262,7 @@ impl Layout {
             ),
             Type::Set(t) => Layout::Set(doms.get(t)?),
             Type::Map(k, v) => Layout::Map {
-                keys: doms.get(k)?.values.clone(),
+                keys: doms.get(k)?.values.to_vec(),
                 val: Box::new(Layout::new(v, doms)?),
             },
             Type::Seq(t, n) => Layout::Seq {
@@ -331,13 +341,13 @@ impl Layout {
                 t.encode(x, w)?;
             }
             (Layout::Fields(fs), Value::Tuple(xs)) if fs.len() == xs.len() => {
-                for (f, x) in fs.iter().zip(xs) {
+                for (f, x) in fs.iter().zip(xs.iter()) {
                     f.encode(x, w)?;
                 }
             }
             (Layout::Set(d), Value::Set(xs)) => {
                 let base = w.pos;
-                for x in xs {
+                for x in xs.iter() {
                     w.set_bit(base + *d.index.get(x)? as usize);
                 }
                 w.skip(d.values.len() as u32);
@@ -359,7 +369,7 @@ impl Layout {
                 Value::Seq(xs),
             ) if xs.len() <= *cap as usize => {
                 w.put(xs.len() as u64, *len_bits);
-                for x in xs {
+                for x in xs.iter() {
                     elem.encode(x, w)?;
                 }
                 w.skip((*cap as usize - xs.len()) as u32 * elem.bits());
@@ -378,7 +388,7 @@ impl Layout {
                 }
                 w.put(*vi as u64, *tag_bits);
                 let start = w.pos;
-                for (f, x) in fl.iter().zip(fs) {
+                for (f, x) in fl.iter().zip(fs.iter()) {
                     f.encode(x, w)?;
                 }
                 let used = (w.pos - start) as u32;
@@ -395,13 +405,15 @@ impl Layout {
             Layout::Int { lo, bits } => Value::Int(lo + r.get(*bits) as i64),
             Layout::Option(t) => {
                 if r.get(1) == 1 {
-                    Value::Some(Box::new(t.decode(r)))
+                    Value::Some(Arc::new(t.decode(r)))
                 } else {
                     r.skip(t.bits());
                     Value::None
                 }
             }
-            Layout::Fields(fs) => Value::Tuple(fs.iter().map(|f| f.decode(r)).collect()),
+            Layout::Fields(fs) => {
+                Value::Tuple(fs.iter().map(|f| f.decode(r)).collect::<Vec<_>>().into())
+            }
             Layout::Set(d) => {
                 let mut xs = Vec::new();
                 for (i, v) in d.values.iter().enumerate() {
@@ -410,20 +422,23 @@ impl Layout {
                     }
                 }
                 r.skip(d.values.len() as u32);
-                Value::Set(xs)
+                Value::Set(xs.into())
             }
-            Layout::Map { keys, val } => {
-                Value::Map(keys.iter().map(|k| (k.clone(), val.decode(r))).collect())
-            }
+            Layout::Map { keys, val } => Value::Map(
+                keys.iter()
+                    .map(|k| (k.clone(), val.decode(r)))
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
             Layout::Seq {
                 cap,
                 len_bits,
                 elem,
             } => {
                 let n = r.get(*len_bits) as usize;
-                let xs = (0..n).map(|_| elem.decode(r)).collect();
+                let xs: Vec<Value> = (0..n).map(|_| elem.decode(r)).collect();
                 r.skip((*cap as usize - n) as u32 * elem.bits());
-                Value::Seq(xs)
+                Value::Seq(xs.into())
             }
             Layout::Msg {
                 tag_bits,
@@ -432,10 +447,10 @@ impl Layout {
             } => {
                 let vi = r.get(*tag_bits) as usize;
                 let start = r.pos;
-                let fs = variants[vi].iter().map(|f| f.decode(r)).collect();
+                let fs: Vec<Value> = variants[vi].iter().map(|f| f.decode(r)).collect();
                 let used = (r.pos - start) as u32;
                 r.skip(width - used);
-                Value::Msg(vi as u32, fs)
+                Value::Msg(vi as u32, fs.into())
             }
         }
     }
@@ -451,6 +466,25 @@ impl BitWriter {
         BitWriter {
             words: vec![0; bits.div_ceil(64).max(1)],
             pos: 0,
+        }
+    }
+    pub fn from_words(words: Vec<u64>) -> Self {
+        BitWriter { words, pos: 0 }
+    }
+    /// Zeroes `len` bits from `off`.
+    pub fn clear(&mut self, off: usize, len: usize) {
+        let mut at = off;
+        let end = off + len;
+        while at < end {
+            let (w, b) = (at / 64, at % 64);
+            let n = (64 - b).min(end - at);
+            let mask = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << b
+            };
+            self.words[w] &= !mask;
+            at += n;
         }
     }
     fn put(&mut self, v: u64, bits: u32) {

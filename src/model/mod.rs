@@ -45,6 +45,8 @@ pub struct CompiledModel<'p> {
     pub prog: &'p Program,
     pub eval: Evaluator<'p>,
     layouts: Vec<Layout>,
+    /// Bit offset of each variable in a state.
+    offsets: Vec<usize>,
     bits: usize,
     params: Vec<Vec<Arc<Domain>>>,
 }
@@ -56,10 +58,12 @@ impl<'p> CompiledModel<'p> {
     pub fn new(prog: &'p Program) -> Result<Self, (Span, String)> {
         let mut doms = Domains::new(prog);
         let mut layouts = Vec::new();
+        let mut offsets = Vec::new();
         let mut bits = 0;
         for v in &prog.vars {
             let l = Layout::new(&v.ty, &mut doms)
                 .map_err(|m| (v.span, format!("variable `{}`: {m}", v.name)))?;
+            offsets.push(bits);
             bits += l.bits() as usize;
             layouts.push(l);
         }
@@ -80,6 +84,7 @@ impl<'p> CompiledModel<'p> {
             prog,
             eval: Evaluator::new(prog),
             layouts,
+            offsets,
             bits,
             params,
         })
@@ -105,13 +110,36 @@ impl<'p> CompiledModel<'p> {
         Ok(w.words.into_boxed_slice())
     }
 
+    /// Packs a successor of `base` (whose variables are `old`): variables
+    /// that did not change keep their bits, so a step that touches one small
+    /// variable does not re-encode a large one. Unchanged values still share
+    /// their parts with `old`, so the comparison is a pointer comparison.
+    fn encode_from(&self, base: &State, old: &[Value], vars: &[Value]) -> Result<State, usize> {
+        let mut w = BitWriter::from_words(base.to_vec());
+        for (i, (l, v)) in self.layouts.iter().zip(vars).enumerate() {
+            if *v == old[i] {
+                continue;
+            }
+            let (off, len) = (self.offsets[i], l.bits() as usize);
+            w.clear(off, len);
+            w.pos = off;
+            l.encode(v, &mut w).ok_or(i)?;
+        }
+        Ok(w.words.into_boxed_slice())
+    }
+
     fn encode_or_error(
         &self,
+        base: Option<(&State, &[Value])>,
         vars: &[Value],
         span: Span,
         step: Option<&Step>,
     ) -> Result<State, ModelError> {
-        self.encode(vars).map_err(|i| {
+        match base {
+            Some((b, old)) => self.encode_from(b, old, vars),
+            None => self.encode(vars),
+        }
+        .map_err(|i| {
             let var = &self.prog.vars[i];
             ModelError {
                 error: EvalError {
@@ -148,7 +176,7 @@ impl<'p> CompiledModel<'p> {
             Ok(match var.init_kind {
                 InitKind::Value => vec![v],
                 InitKind::OneOf => match v {
-                    Value::Set(xs) => xs,
+                    Value::Set(xs) => xs.to_vec(),
                     _ => vec![v],
                 },
             })
@@ -172,7 +200,7 @@ impl<'p> CompiledModel<'p> {
                     }
                     maps = next;
                 }
-                Ok(maps.into_iter().map(Value::Map).collect())
+                Ok(maps.into_iter().map(|m| Value::Map(m.into())).collect())
             }
             _ => one(&mut locals),
         }
@@ -219,7 +247,7 @@ impl Model for CompiledModel<'_> {
                     });
                 }
             }
-            out.push(self.encode_or_error(&vars, Span::default(), None)?);
+            out.push(self.encode_or_error(None, &vars, Span::default(), None)?);
         }
         Ok(out)
     }
@@ -237,6 +265,7 @@ impl Model for CompiledModel<'_> {
                     action: ai as u32,
                     args: args.to_vec(),
                 };
+
                 self.eval
                     .run_body(&a.body, &mut working, &mut locals, &mut results)
                     .map_err(|error| ModelError {
@@ -244,7 +273,7 @@ impl Model for CompiledModel<'_> {
                         step: Some(step()),
                     })?;
                 for r in results.drain(..) {
-                    let st = self.encode_or_error(&r, a.span, Some(&step()))?;
+                    let st = self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&step()))?;
                     out.push((step(), st));
                 }
                 Ok(())

@@ -5,8 +5,19 @@
 //! values are equal exactly when they are the same mathematical value. States
 //! are not stored as values but as packed bits (see `layout.rs`); values
 //! exist while a state is being expanded.
+//!
+//! Composite values share their parts (`Arc`): copying a value is a
+//! reference-count increment, and changing a part copies only the path to
+//! it (`Arc::make_mut`). Expanding a state copies values constantly (every
+//! action binding starts from the same variables), so this is what keeps the
+//! evaluator off the allocator.
+
+use std::sync::Arc;
 
 use crate::sema::program::Program;
+
+/// An immutable, shared list.
+pub type List<T> = Arc<[T]>;
 use crate::sema::types::Type;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,16 +29,16 @@ pub enum Value {
     /// Member `1` of scalar set `0` (node sets, single nodes, value sets).
     Member(u32, u32),
     None,
-    Some(Box<Value>),
+    Some(Arc<Value>),
     /// Tuples, and records with their fields in name order.
-    Tuple(Vec<Value>),
+    Tuple(List<Value>),
     /// Sorted, without duplicates.
-    Set(Vec<Value>),
+    Set(List<Value>),
     /// Sorted by key, one entry per key of the domain.
-    Map(Vec<(Value, Value)>),
-    Seq(Vec<Value>),
+    Map(List<(Value, Value)>),
+    Seq(List<Value>),
     /// Message variant and field values.
-    Msg(u32, Vec<Value>),
+    Msg(u32, List<Value>),
 }
 
 impl Value {
@@ -35,7 +46,7 @@ impl Value {
     pub fn set_from(mut v: Vec<Value>) -> Value {
         v.sort_unstable();
         v.dedup();
-        Value::Set(v)
+        Value::Set(v.into())
     }
     pub fn as_bool(&self) -> Option<bool> {
         match self {

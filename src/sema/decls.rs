@@ -12,6 +12,9 @@ use crate::parser::ast::{self, ItemKind, Members, TypeArg, TypeExpr, TypeKind, V
 /// would make member names meaningless.
 const MAX_SET_SIZE: i64 = 1000;
 
+/// Most bits one variable may take in a state (2^20: 128 KiB).
+const MAX_VAR_BITS: f64 = (1u64 << 20) as f64;
+
 impl Sema<'_> {
     /// Pass 1: constants, enumerations, node and value sets.
     pub(crate) fn pass_sets(&mut self, items: &[ast::Item], override_errors: &mut Vec<String>) {
@@ -444,12 +447,16 @@ impl Sema<'_> {
         }
     }
 
-    /// Reports a type with no finite number of values.
+    /// Reports a type too large to store in a state.
     pub(crate) fn check_finite(&mut self, t: &Type, span: Span, what: &str) {
-        if t.size(&self.prog).is_none() && !contains_unknown(t) {
+        if contains_unknown(t) {
+            return;
+        }
+        let bits = t.log2_size(&self.prog).unwrap_or(f64::INFINITY);
+        if bits > MAX_VAR_BITS {
             self.err(
-                Diag::error(span, format!("the type of {what} is too large to explore"))
-                    .label(format!("{} has more than 2^128 values", t.show(&self.prog)))
+                Diag::error(span, format!("the type of {what} is too large to store"))
+                    .label(format!("{} needs about 2^{:.0} bits per state", t.show(&self.prog), bits.log2()))
                     .help("use smaller ranges or sets: every variable's type must be finite and small"),
             );
         }

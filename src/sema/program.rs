@@ -354,10 +354,6 @@ impl Program {
     /// log2 of the number of valuations of all variables: an upper bound on
     /// the state space, for the `lint` summary.
     pub fn state_space_log2(&self) -> Option<f64> {
-        let mut total = 0.0;
-        for v in &self.vars {
-            total += (v.ty.size(self)? as f64).log2();
-        }
-        Some(total)
+        self.vars.iter().map(|v| v.ty.log2_size(self)).sum()
     }
 }

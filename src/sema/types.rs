@@ -103,6 +103,33 @@ impl Type {
         }
     }
 
+    /// log2 of the number of values, computed without overflow (the count
+    /// itself may pass u128: a set of 144 messages has 2^144 values, yet it
+    /// is stored in 144 bits). `None` for `Unknown` and `Temporal`.
+    pub fn log2_size(&self, env: &dyn TypeEnv) -> Option<f64> {
+        let lg = |n: u128| (n.max(1) as f64).log2();
+        Some(match self {
+            Type::Tuple(ts) => ts.iter().map(|t| t.log2_size(env)).sum::<Option<f64>>()?,
+            Type::Record(fs) => fs
+                .iter()
+                .map(|(_, t)| t.log2_size(env))
+                .sum::<Option<f64>>()?,
+            Type::Set(t) => 2f64.powf(t.log2_size(env)?),
+            Type::Map(k, v) => 2f64.powf(k.log2_size(env)?) * v.log2_size(env)?,
+            Type::Seq(t, n) => *n as f64 * t.log2_size(env)? + lg(*n as u128 + 1),
+            Type::Option(t) => {
+                let l = t.log2_size(env)?;
+                l + (1.0 + 2f64.powf(-l)).log2()
+            }
+            Type::Message => match env.message_count() {
+                Some(n) => lg(n),
+                None => f64::INFINITY,
+            },
+            Type::Unknown | Type::Temporal => return None,
+            t => lg(t.size(env)?),
+        })
+    }
+
     pub fn show(&self, env: &dyn TypeEnv) -> String {
         Shown(self, env).to_string()
     }

@@ -1,2 +1,2 @@
 spec Finite
-var m: map<0..200, set<0..200>> = [k in 0..200 -> {}]
+var m: map<0..2000, set<0..2000>> = [k in 0..2000 -> {}]
