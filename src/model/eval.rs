@@ -617,13 +617,13 @@ impl<'p> Evaluator<'p> {
             }
             (BinOp::Union, Value::Set(x), Value::Set(y)) => Value::Set(union(x, y)),
             (BinOp::Intersect, Value::Set(x), Value::Set(y)) => Value::Set(
-                x.into_iter()
+                x.iter()
                     .filter(|v| y.binary_search(v).is_ok())
                     .cloned()
                     .collect(),
             ),
             (BinOp::Minus, Value::Set(x), Value::Set(y)) => Value::Set(
-                x.into_iter()
+                x.iter()
                     .filter(|v| y.binary_search(v).is_err())
                     .cloned()
                     .collect(),
