@@ -250,3 +250,183 @@ fn too_many_errors_are_capped() {
     );
     assert_eq!(err.matches("unknown name `nope`").count(), 50);
 }
+
+#[test]
+fn check_reports_ok_with_statistics() {
+    let o = kripke(&["check", "specs/2pc.dsl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("specs/2pc.dsl: ok: 2 invariants hold; no deadlock\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("288 distinct states, 1146 generated, depth 11,"),
+        "{out}"
+    );
+    assert!(out.contains("states/s)"), "{out}");
+}
+
+#[test]
+fn check_prints_a_replayed_shortest_trace_and_exits_1() {
+    let o = kripke(&[
+        "check",
+        "tests/conformance/bugs/twophase_commit_without_message.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("violation: invariant TCConsistent is violated after 3 steps"),
+        "{out}"
+    );
+    // The full initial state first, then each step with only what changed.
+    assert!(out.contains("    0  initial state\n         rmState = [r1 -> working, r2 -> working, r3 -> working]\n"), "{out}");
+    assert!(out.contains("    1  RMPrepare(rm = r1)\n         rmState[r1]: working -> prepared\n         msgs += {Prepared(r1)}\n"), "{out}");
+    assert!(
+        out.contains("    2  RMChooseToAbort(rm = r2)\n         rmState[r2]: working -> aborted\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "    3  RMRcvCommitMsg(rm = r1)\n         rmState[r1]: prepared -> committed\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_json_has_the_documented_fields() {
+    let o = kripke(&[
+        "check",
+        "--format",
+        "json",
+        "tests/conformance/bugs/crdt_overwrite.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).expect("one JSON object on stdout");
+    assert_eq!(j["result"], "violation");
+    assert_eq!(j["property"], "Safety");
+    assert!(j["distinct_states"].as_u64().unwrap() > 0);
+    assert!(j["generated_states"].as_u64().unwrap() >= j["distinct_states"].as_u64().unwrap());
+    assert_eq!(j["depth"].as_u64(), Some(4));
+    assert!(j["elapsed_ms"].is_u64());
+    let trace = j["trace"].as_array().unwrap();
+    assert_eq!(trace.len(), 4);
+    assert_eq!(trace[0]["action"], serde_json::Value::Null);
+    assert_eq!(trace[0]["state"]["counter"]["n1"]["n1"], 0);
+    assert_eq!(trace[3]["action"], "Next");
+    assert!(trace[3]["args"]["n"].is_string() && trace[3]["args"]["o"].is_string());
+    let ok = kripke(&["check", "--format", "json", "specs/2pc.dsl"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&ok)).unwrap();
+    assert_eq!(
+        (
+            j["result"].as_str(),
+            j["property"].is_null(),
+            j["distinct_states"].as_u64()
+        ),
+        (Some("ok"), true, Some(288))
+    );
+    assert_eq!(j["trace"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn check_deadlock_terminal_and_no_deadlock() {
+    let spec = scratch("stop.dsl", b"spec Stop\nvar x: 0..3 = 0\naction Inc { require x < 3; x = x + 1 }\ninvariant I: x >= 0\n");
+    let p = spec.to_str().unwrap();
+    let o = kripke(&["check", p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("deadlock: no step is possible after 3 steps"),
+        "{}",
+        stdout(&o)
+    );
+    let o = kripke(&["check", "--no-deadlock", p]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let spec = scratch("stop2.dsl", b"spec Stop\nvar x: 0..3 = 0\naction Inc { require x < 3; x = x + 1 }\ninvariant I: x >= 0\nterminal x == 3\n");
+    let o = kripke(&["check", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn check_evaluation_errors_exit_2_with_span_and_trace() {
+    let spec = scratch(
+        "ovf.dsl",
+        b"spec Overflow\nvar x: 0..3 = 0\naction Inc { x = x + 1 }\ninvariant I: x >= 0\n",
+    );
+    let o = kripke(&["check", "--color", "never", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("evaluation error: the value 4 is outside the domain of `x` (0..3)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("ovf.dsl:3:14"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("    3  Inc\n         x: 2 -> 3\n         then Inc fails\n"),
+        "{}",
+        stdout(&o)
+    );
+    let spec = scratch("div.dsl", b"spec Div\nvar x: 0..3 = 2\naction Dec { require 6 / (x - 1) > 0; x = x - 1 }\ninvariant I: x >= 0\nterminal x == 0\n");
+    let o = kripke(&["check", "--color", "never", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("division by zero"), "{}", stderr(&o));
+    let spec = scratch("key.dsl", b"spec Key\nvar m: map<0..1, bool> = [k in 0..1 -> false]\nvar i: 0..2 = 0\naction Step { require not m[i]; i = i + 1 }\ninvariant I: i >= 0\n");
+    let o = kripke(&["check", "--color", "never", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("key 2 is outside the map's domain"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_limits_exit_3() {
+    let o = kripke(&["check", "--max-states", "10", "specs/2pc.dsl"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stdout(&o).contains("incomplete: stopped by --max-states"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("10 distinct states"), "{}", stdout(&o));
+    let o = kripke(&[
+        "check",
+        "--max-depth",
+        "3",
+        "--format",
+        "json",
+        "specs/2pc.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (
+            j["result"].as_str(),
+            j["limit"].as_str(),
+            j["depth"].as_u64()
+        ),
+        (Some("incomplete"), Some("--max-depth"), Some(3))
+    );
+}
+
+#[test]
+fn check_dfs_agrees_on_counts() {
+    let o = kripke(&[
+        "check",
+        "--dfs",
+        "--format",
+        "json",
+        "tests/conformance/paxos_tiny.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (
+            j["distinct_states"].as_u64(),
+            j["generated_states"].as_u64()
+        ),
+        (Some(3921), Some(23563))
+    );
+}

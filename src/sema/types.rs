@@ -108,6 +108,9 @@ impl Type {
     /// is stored in 144 bits). `None` for `Unknown` and `Temporal`.
     pub fn log2_size(&self, env: &dyn TypeEnv) -> Option<f64> {
         let lg = |n: u128| (n.max(1) as f64).log2();
+        if let Some(n) = self.size(env) {
+            return Some(lg(n));
+        }
         Some(match self {
             Type::Tuple(ts) => ts.iter().map(|t| t.log2_size(env)).sum::<Option<f64>>()?,
             Type::Record(fs) => fs

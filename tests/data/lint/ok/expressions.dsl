@@ -37,3 +37,4 @@ invariant Messages:
   forall msg in net: (msg is Vote implies msg.voter in P)
   and not (msg is Vote(_, true) and msg is Done)
 invariant Majority: majority(P) and not majority({})
+invariant Choice: (choose v in s: v > 1) == 2 and (choose a in P: m[a] == 0) in P

@@ -22,3 +22,4 @@ constraint n >= 0
 expect InRange holds
 expect Eventually holds
 expect Response violated
+terminal n == Max
