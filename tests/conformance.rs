@@ -4,8 +4,8 @@
 //! count that cannot match, and why); every broken variant in
 //! `tests/conformance/bugs/` must be rejected with a shortest trace of the
 //! recorded length that ends in the recorded action. Every trace is replayed
-//! through the model. The two large models run in release builds only
-//! (`cargo test --release`); in debug builds they are ignored.
+//! through the model. The two large models are `#[ignore]`d by default and
+//! run by the README's test command (`-- --include-ignored`).
 
 use std::path::Path;
 
@@ -146,11 +146,11 @@ fn conformance_models_match_tlc() {
     check_models(false);
 }
 
+/// About two minutes in a release build: run by `cargo test --release --
+/// --include-ignored` (the README's test command and `.ci/run`) or
+/// `cargo test --release -- --ignored`.
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "large models: run with cargo test --release"
-)]
+#[ignore = "large models (about 2 minutes in release): run with -- --include-ignored"]
 fn large_conformance_models_match_tlc() {
     check_models(true);
 }
