@@ -309,6 +309,10 @@ impl<'p> Evaluator<'p> {
     }
 
     pub fn eval(&self, e: &TExpr, vars: &[Value], locals: &mut Vec<Value>) -> R<Value> {
+        // Nesting is bounded (by the parser; functions do not recurse), but
+        // a deep expression inside nested calls could still outgrow a small
+        // thread's stack. (Checking only every few levels with a thread-local
+        // counter was measured slower than stacker's own check.)
         crate::parser::grow(|| self.eval_inner(e, vars, locals))
     }
 

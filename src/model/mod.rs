@@ -265,16 +265,19 @@ impl Model for CompiledModel<'_> {
                     action: ai as u32,
                     args: args.to_vec(),
                 };
-
                 self.eval
                     .run_body(&a.body, &mut working, &mut locals, &mut results)
                     .map_err(|error| ModelError {
                         error,
                         step: Some(step()),
                     })?;
+                if results.is_empty() {
+                    return Ok(());
+                }
+                let label = step();
                 for r in results.drain(..) {
-                    let st = self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&step()))?;
-                    out.push((step(), st));
+                    let st = self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&label))?;
+                    out.push((label.clone(), st));
                 }
                 Ok(())
             })?;
