@@ -98,17 +98,19 @@ enum Cmd {
     },
 }
 
-/// Parses `NAME=VALUE` pairs; reports the first bad one.
-fn parse_overrides(raw: &[String]) -> Result<Vec<Override>, String> {
+/// Parses `NAME=VALUE` pairs; prints the first bad one and returns the exit code.
+fn parse_overrides(raw: &[String], color: bool) -> Result<Vec<Override>, i32> {
     raw.iter()
         .map(|r| match r.split_once('=') {
             Some((n, v)) if !n.trim().is_empty() && !v.trim().is_empty() => Ok(Override {
                 name: n.trim().to_string(),
                 value: v.trim().to_string(),
             }),
-            _ => Err(format!(
-                "--const {r}: expected NAME=VALUE, e.g. --const N=3"
-            )),
+            _ => {
+                let msg = format!("--const {r}: expected NAME=VALUE, e.g. --const N=3");
+                eprint!("{}", diag::render_plain(&msg, None, color));
+                Err(exit::SPEC_ERROR)
+            }
         })
         .collect()
 }
@@ -142,12 +144,9 @@ pub fn run() -> i32 {
             no_deadlock,
             format,
         } => {
-            let overrides = match parse_overrides(&consts) {
+            let overrides = match parse_overrides(&consts, color) {
                 Ok(o) => o,
-                Err(m) => {
-                    eprint!("{}", diag::render_plain(&m, None, color));
-                    return exit::SPEC_ERROR;
-                }
+                Err(code) => return code,
             };
             if let Some(t) = time_limit
                 && !(t.is_finite() && t > 0.0)
@@ -177,12 +176,9 @@ pub fn run() -> i32 {
             max_errors,
             core,
         } => {
-            let overrides = match parse_overrides(&consts) {
+            let overrides = match parse_overrides(&consts, color) {
                 Ok(o) => o,
-                Err(m) => {
-                    eprint!("{}", diag::render_plain(&m, None, color));
-                    return exit::SPEC_ERROR;
-                }
+                Err(code) => return code,
             };
             lint(&files, &overrides, max_errors, core, color)
         }

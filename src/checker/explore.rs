@@ -156,46 +156,26 @@ pub fn check<M: Model>(model: &M, cfg: &Config) -> Outcome<M> {
     };
     for s in inits {
         stats.generated += 1;
+        let lone = |s: &M::State| {
+            vec![TraceStep {
+                label: None,
+                state: s.clone(),
+            }]
+        };
         let inside = match model.within_constraints(&s) {
             Ok(b) => b,
-            Err(e) => {
-                return finish(
-                    &store,
-                    stats,
-                    Verdict::Error(e),
-                    vec![TraceStep {
-                        label: None,
-                        state: s,
-                    }],
-                );
-            }
+            Err(e) => return finish(&store, stats, Verdict::Error(e), lone(&s)),
         };
-        match model.violated_invariant(&s) {
-            Ok(Some(k)) => {
-                let t = vec![TraceStep {
-                    label: None,
-                    state: s.clone(),
-                }];
-                if inside {
-                    store.insert(s, NO_PARENT, 0);
-                }
-                return finish(&store, stats, Verdict::Invariant(k), t);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                return finish(
-                    &store,
-                    stats,
-                    Verdict::Error(e),
-                    vec![TraceStep {
-                        label: None,
-                        state: s,
-                    }],
-                );
-            }
-        }
+        let violated = match model.violated_invariant(&s) {
+            Ok(v) => v,
+            Err(e) => return finish(&store, stats, Verdict::Error(e), lone(&s)),
+        };
+        let t = lone(&s);
         if inside {
             store.insert(s, NO_PARENT, 0);
+        }
+        if let Some(k) = violated {
+            return finish(&store, stats, Verdict::Invariant(k), t);
         }
     }
 

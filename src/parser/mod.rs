@@ -31,25 +31,8 @@ pub fn grow<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, f)
 }
 
-const KEYWORDS: &[&str] = &[
-    "spec",
-    "const",
-    "enum",
-    "nodes",
-    "values",
-    "node",
-    "message",
-    "network",
-    "var",
-    "fn",
-    "action",
-    "on",
-    "fair",
-    "strong",
-    "invariant",
-    "property",
-    "constraint",
-    "expect",
+/// Reserved words other than those that begin an item.
+const OTHER_KEYWORDS: &[&str] = &[
     "require",
     "send",
     "if",
@@ -82,11 +65,10 @@ const KEYWORDS: &[&str] = &[
     "where",
     "to",
     "choose",
-    "terminal",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    ITEM_START.contains(&s) || OTHER_KEYWORDS.contains(&s)
 }
 
 /// Words that begin an item; error recovery restarts at these.

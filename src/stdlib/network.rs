@@ -139,6 +139,60 @@ pub fn send(
     }
 }
 
+/// Bag: `require net[m] > 0; net[m] = net[m] - 1` (one copy of `m` leaves).
+fn take_copy(net: &Network, ty: &Type, m: TExpr, span: Span) -> Vec<TStmt> {
+    let count = index(var(net, ty, span), m.clone(), elem_type(ty), span);
+    let cap = net.capacity.unwrap_or(0) as i64;
+    vec![
+        TStmt::Require(bin(
+            BinOp::Gt,
+            count.clone(),
+            int(0, span),
+            Type::Bool,
+            span,
+        )),
+        TStmt::Assign(
+            place(net, Some(m), span),
+            bin(
+                BinOp::Sub,
+                count,
+                int(1, span),
+                Type::Int(-1, cap - 1),
+                span,
+            ),
+        ),
+    ]
+}
+
+/// Fifo: the queue of a channel, a guard on it, and the step that drops its
+/// head. `guard` receives the queue's length and head.
+fn pop_head(
+    net: &Network,
+    ty: &Type,
+    key: TExpr,
+    span: Span,
+    guard: impl FnOnce(TExpr, TExpr) -> TExpr,
+) -> Vec<TStmt> {
+    let qt = elem_type(ty);
+    let q = index(var(net, ty, span), key.clone(), qt.clone(), span);
+    let cap = net.capacity.unwrap_or(0) as i64;
+    let len = mk(
+        TExprKind::Builtin(Builtin::Len, vec![q.clone()]),
+        Type::Int(0, cap),
+        span,
+    );
+    let head = mk(
+        TExprKind::Builtin(Builtin::Head, vec![q.clone()]),
+        Type::Message,
+        span,
+    );
+    let tail = mk(TExprKind::Builtin(Builtin::Tail, vec![q]), qt, span);
+    vec![
+        TStmt::Require(guard(len, head)),
+        TStmt::Assign(place(net, Some(key), span), tail),
+    ]
+}
+
 /// The guard and the consuming step of a handler for `msg`; for fifo, the
 /// channel is (sender, receiver).
 pub fn receive(
@@ -148,54 +202,22 @@ pub fn receive(
     chan: Option<(TExpr, TExpr)>,
     span: Span,
 ) -> Vec<TStmt> {
-    let v = var(net, ty, span);
     match net.kind {
-        NetKind::Set => vec![TStmt::Require(bin(BinOp::In, msg, v, Type::Bool, span))],
-        NetKind::Bag => {
-            let count = index(v, msg.clone(), elem_type(ty), span);
-            let cap = net.capacity.unwrap_or(0) as i64;
-            vec![
-                TStmt::Require(bin(
-                    BinOp::Gt,
-                    count.clone(),
-                    int(0, span),
-                    Type::Bool,
-                    span,
-                )),
-                TStmt::Assign(
-                    place(net, Some(msg), span),
-                    bin(
-                        BinOp::Sub,
-                        count,
-                        int(1, span),
-                        Type::Int(-1, cap - 1),
-                        span,
-                    ),
-                ),
-            ]
-        }
+        NetKind::Set => vec![TStmt::Require(bin(
+            BinOp::In,
+            msg,
+            var(net, ty, span),
+            Type::Bool,
+            span,
+        ))],
+        NetKind::Bag => take_copy(net, ty, msg, span),
         NetKind::Fifo => {
             let (src, dst) = chan.expect("sema passes a channel for fifo handlers");
-            let key = channel(src, dst, span);
-            let qt = elem_type(ty);
-            let q = index(v, key.clone(), qt.clone(), span);
-            let len = mk(
-                TExprKind::Builtin(Builtin::Len, vec![q.clone()]),
-                Type::Int(0, net.capacity.unwrap_or(0) as i64),
-                span,
-            );
-            let head = mk(
-                TExprKind::Builtin(Builtin::Head, vec![q.clone()]),
-                Type::Message,
-                span,
-            );
-            let nonempty = bin(BinOp::Gt, len, int(0, span), Type::Bool, span);
-            let is_msg = bin(BinOp::Eq, head, msg, Type::Bool, span);
-            let tail = mk(TExprKind::Builtin(Builtin::Tail, vec![q]), qt, span);
-            vec![
-                TStmt::Require(bin(BinOp::And, nonempty, is_msg, Type::Bool, span)),
-                TStmt::Assign(place(net, Some(key), span), tail),
-            ]
+            pop_head(net, ty, channel(src, dst, span), span, |len, head| {
+                let nonempty = bin(BinOp::Gt, len, int(0, span), Type::Bool, span);
+                let is_msg = bin(BinOp::Eq, head, msg, Type::Bool, span);
+                bin(BinOp::And, nonempty, is_msg, Type::Bool, span)
+            })
         }
     }
 }
@@ -203,43 +225,26 @@ pub fn receive(
 /// `net.lose`: a message (set, bag) or a channel's head (fifo) disappears.
 pub fn lose_action(net: &Network, ty: &Type, id: usize) -> Action {
     let span = net.span;
-    let v = var(net, ty, span);
     let (locals, body) = match net.kind {
-        NetKind::Set | NetKind::Bag => {
+        NetKind::Set => {
             let m = mk(TExprKind::Local(0), Type::Message, span);
-            let body = if net.kind == NetKind::Set {
-                let single = mk(TExprKind::SetLit(vec![m.clone()]), ty.clone(), span);
-                vec![
-                    TStmt::Require(bin(BinOp::In, m, v.clone(), Type::Bool, span)),
-                    TStmt::Assign(
-                        place(net, None, span),
-                        bin(BinOp::Minus, v, single, ty.clone(), span),
-                    ),
-                ]
-            } else {
-                let count = index(v, m.clone(), elem_type(ty), span);
-                let cap = net.capacity.unwrap_or(0) as i64;
-                vec![
-                    TStmt::Require(bin(
-                        BinOp::Gt,
-                        count.clone(),
-                        int(0, span),
-                        Type::Bool,
-                        span,
-                    )),
-                    TStmt::Assign(
-                        place(net, Some(m), span),
-                        bin(
-                            BinOp::Sub,
-                            count,
-                            int(1, span),
-                            Type::Int(-1, cap - 1),
-                            span,
-                        ),
-                    ),
-                ]
-            };
+            let v = var(net, ty, span);
+            let single = mk(TExprKind::SetLit(vec![m.clone()]), ty.clone(), span);
+            let body = vec![
+                TStmt::Require(bin(BinOp::In, m, v.clone(), Type::Bool, span)),
+                TStmt::Assign(
+                    place(net, None, span),
+                    bin(BinOp::Minus, v, single, ty.clone(), span),
+                ),
+            ];
             (vec![local("m", Type::Message, span)], body)
+        }
+        NetKind::Bag => {
+            let m = mk(TExprKind::Local(0), Type::Message, span);
+            (
+                vec![local("m", Type::Message, span)],
+                take_copy(net, ty, m, span),
+            )
         }
         NetKind::Fifo => {
             let key = channel(
@@ -247,23 +252,15 @@ pub fn lose_action(net: &Network, ty: &Type, id: usize) -> Action {
                 mk(TExprKind::Local(1), Type::AnyNode, span),
                 span,
             );
-            let qt = elem_type(ty);
-            let q = index(v, key.clone(), qt.clone(), span);
-            let len = mk(
-                TExprKind::Builtin(Builtin::Len, vec![q.clone()]),
-                Type::Int(0, net.capacity.unwrap_or(0) as i64),
-                span,
-            );
-            let tail = mk(TExprKind::Builtin(Builtin::Tail, vec![q]), qt, span);
+            let body = pop_head(net, ty, key, span, |len, _| {
+                bin(BinOp::Gt, len, int(0, span), Type::Bool, span)
+            });
             (
                 vec![
                     local("src", Type::AnyNode, span),
                     local("dst", Type::AnyNode, span),
                 ],
-                vec![
-                    TStmt::Require(bin(BinOp::Gt, len, int(0, span), Type::Bool, span)),
-                    TStmt::Assign(place(net, Some(key), span), tail),
-                ],
+                body,
             )
         }
     };
