@@ -74,6 +74,10 @@ enum Cmd {
         /// Do not report states without a successor as deadlocks.
         #[arg(long)]
         no_deadlock: bool,
+        /// Threads that expand states (default: every core). Counts, verdict
+        /// and trace are the same for any number. `--dfs` uses one.
+        #[arg(long, value_name = "N")]
+        workers: Option<usize>,
         /// Output: text for people, json for programs (one object on stdout).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -142,6 +146,7 @@ pub fn run() -> i32 {
             max_depth,
             time_limit,
             no_deadlock,
+            workers,
             format,
         } => {
             let overrides = match parse_overrides(&consts, color) {
@@ -161,7 +166,16 @@ pub fn run() -> i32 {
                 );
                 return exit::SPEC_ERROR;
             }
+            if workers == Some(0) {
+                eprint!(
+                    "{}",
+                    diag::render_plain("--workers must be at least 1", None, color)
+                );
+                return exit::SPEC_ERROR;
+            }
             let cfg = kripke::checker::Config {
+                workers: workers
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 dfs,
                 max_states,
                 max_depth,

@@ -412,6 +412,38 @@ fn check_limits_exit_3() {
 }
 
 #[test]
+fn check_workers_do_not_change_the_answer() {
+    let one = kripke(&[
+        "check",
+        "--workers",
+        "1",
+        "tests/conformance/bugs/lamport_mutex_enter_without_priority.dsl",
+    ]);
+    let two = kripke(&[
+        "check",
+        "--workers",
+        "2",
+        "tests/conformance/bugs/lamport_mutex_enter_without_priority.dsl",
+    ]);
+    assert_eq!(one.status.code(), Some(1));
+    let strip = |o: &Output| {
+        stdout(o)
+            .lines()
+            .filter(|l| !l.contains("states/s"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&one), strip(&two));
+    let o = kripke(&["check", "--workers", "0", "specs/2pc.dsl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--workers must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn check_dfs_agrees_on_counts() {
     let o = kripke(&[
         "check",

@@ -94,7 +94,10 @@ fn check_models(slow: bool) {
         }
         let spec = entry["spec"].as_str().unwrap();
         let prog = program(&root().join("tests/conformance").join(spec), &[]);
-        let r = run(&prog, &cfg());
+        // The large models run on two workers: quicker, and a check of the
+        // parallel search at scale (it must give the very same figures).
+        let workers = if slow { 2 } else { 1 };
+        let r = run(&prog, &Config { workers, ..cfg() });
         let (k, tlc) = (&entry["kripke"], &entry["tlc"]);
         assert_eq!(
             r.verdict,
@@ -214,5 +217,48 @@ fn shipped_specs_check_clean() {
     for (spec, distinct) in [("specs/paxos.dsl", 3921), ("specs/crdt.dsl", 2616)] {
         let r = run(&program(&root().join(spec), &[]), &cfg());
         assert_eq!((r.verdict, r.distinct), ("ok", distinct), "{spec}");
+    }
+}
+
+/// Parallel breadth-first search must not change anything a user sees:
+/// counts, verdict, and the trace (its states and steps), for passing models
+/// and for broken ones (where the run stops early, mid-level).
+#[test]
+fn parallel_search_gives_identical_results() {
+    let m = manifest();
+    let mut specs: Vec<String> = m["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["slow"].as_bool().unwrap_or(false))
+        .map(|e| e["spec"].as_str().unwrap().to_string())
+        .collect();
+    specs.extend(
+        m["bugs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["spec"].as_str().unwrap().to_string()),
+    );
+    for spec in specs {
+        let prog = program(&root().join("tests/conformance").join(&spec), &[]);
+        let model = CompiledModel::new(&prog).expect("lowers");
+        let one = checker::check(&model, &cfg());
+        for workers in [2, 3] {
+            let many = checker::check(&model, &Config { workers, ..cfg() });
+            assert_eq!(
+                many.verdict, one.verdict,
+                "{spec}: verdict with {workers} workers"
+            );
+            assert_eq!(
+                (many.stats.distinct, many.stats.generated, many.stats.depth),
+                (one.stats.distinct, one.stats.generated, one.stats.depth),
+                "{spec}: counts with {workers} workers"
+            );
+            assert_eq!(
+                many.trace, one.trace,
+                "{spec}: trace with {workers} workers"
+            );
+        }
     }
 }

@@ -11,6 +11,9 @@ use super::Model;
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub dfs: bool,
+    /// Threads expanding states (breadth-first only); 0 or 1: this thread.
+    /// Results do not depend on it.
+    pub workers: usize,
     pub max_states: Option<u64>,
     pub max_depth: Option<u64>,
     pub check_deadlock: bool,
@@ -49,10 +52,29 @@ pub struct Stats {
 }
 
 /// One state of a trace and the step that led to it (none for the first).
-#[derive(Debug, PartialEq)]
 pub struct TraceStep<M: Model> {
     pub label: Option<M::Label>,
     pub state: M::State,
+}
+
+// Written out rather than derived: a derive would demand the same of the
+// model type itself, not just of its states and labels.
+impl<M: Model> PartialEq for TraceStep<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.label == other.label && self.state == other.state
+    }
+}
+
+impl<M: Model> std::fmt::Debug for TraceStep<M>
+where
+    M::State: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TraceStep")
+            .field("label", &self.label)
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 impl<M: Model> Clone for TraceStep<M> {
@@ -98,6 +120,13 @@ impl<S: Eq + std::hash::Hash> Store<S> {
         (i, true)
     }
 
+    fn contains(&self, s: &S) -> bool {
+        let h = self.hasher.hash_one(s);
+        self.table
+            .find(h, |&i| self.states[i as usize] == *s)
+            .is_some()
+    }
+
     fn path_to(&self, mut i: u32) -> Vec<u32> {
         let mut path = vec![i];
         while self.parent[i as usize] != NO_PARENT {
@@ -109,8 +138,76 @@ impl<S: Eq + std::hash::Hash> Store<S> {
     }
 }
 
+/// One successor, with what the explorer needs to know about it, computed
+/// (possibly on a worker thread) before it is merged into the store.
+struct Succ<M: Model> {
+    label: M::Label,
+    state: M::State,
+    inside: Result<bool, M::Error>,
+    /// The invariant check; `None` when the state was already stored before
+    /// this batch (it was checked when it was stored).
+    violated: Option<Result<Option<usize>, M::Error>>,
+}
+
+/// A state's expansion: its successors, and for a state without any, whether
+/// it may stop.
+struct Expansion<M: Model> {
+    succ: Result<Vec<Succ<M>>, M::Error>,
+    may_stop: Option<Result<bool, M::Error>>,
+}
+
+fn expand<M: Model>(
+    model: &M,
+    store: &Store<M::State>,
+    s: &M::State,
+    check_deadlock: bool,
+) -> Expansion<M> {
+    let mut out = Vec::new();
+    if let Err(e) = model.successors(s, &mut out) {
+        return Expansion {
+            succ: Err(e),
+            may_stop: None,
+        };
+    }
+    let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
+    let succ = out
+        .into_iter()
+        .map(|(label, state)| {
+            let inside = model.within_constraints(&state);
+            let stored = matches!(inside, Ok(true)) && store.contains(&state);
+            let violated = match inside {
+                Ok(_) if !stored => Some(model.violated_invariant(&state)),
+                _ => None,
+            };
+            Succ {
+                label,
+                state,
+                inside,
+                violated,
+            }
+        })
+        .collect();
+    Expansion {
+        succ: Ok(succ),
+        may_stop,
+    }
+}
+
 /// Explores the model's reachable states.
-pub fn check<M: Model>(model: &M, cfg: &Config) -> Outcome<M> {
+///
+/// Breadth-first search runs level by level in batches: the states of a
+/// batch are expanded in parallel (successors, constraints, and invariants of
+/// successors not stored yet: the expensive part), then merged into the store
+/// one by one in the order a single thread would have produced them. So the
+/// counts, the verdict and the trace are the same for any number of workers,
+/// including where a run stops early; the merge is the only serial part.
+pub fn check<M>(model: &M, cfg: &Config) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Label: Send,
+    M::Error: Send,
+{
     let start = Instant::now();
     let mut store: Store<M::State> = Store {
         states: Vec::new(),
@@ -179,6 +276,18 @@ pub fn check<M: Model>(model: &M, cfg: &Config) -> Outcome<M> {
         }
     }
 
+    let pool = if cfg.workers > 1 && !cfg.dfs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.workers)
+            .build()
+            .ok()
+    } else {
+        None
+    };
+    // A batch large enough to keep the workers busy; one state at a time
+    // alone (so that no invariant is evaluated twice).
+    let batch = if pool.is_some() { 512 } else { 1 };
+
     // BFS expands states in the order they were stored; DFS keeps a stack.
     let mut stack: Vec<u32> = if cfg.dfs {
         (0..store.states.len() as u32).rev().collect()
@@ -186,101 +295,133 @@ pub fn check<M: Model>(model: &M, cfg: &Config) -> Outcome<M> {
         Vec::new()
     };
     let mut head: usize = 0;
-    let mut succ = Vec::new();
     let mut hit_depth_limit = false;
     loop {
-        let cur = if cfg.dfs {
-            match stack.pop() {
-                Some(i) => i,
-                None => break,
+        // The next batch of states to expand, in order.
+        let mut todo: Vec<u32> = Vec::with_capacity(batch);
+        while todo.len() < batch {
+            let cur = if cfg.dfs {
+                match stack.pop() {
+                    Some(i) => i,
+                    None => break,
+                }
+            } else {
+                if head >= store.states.len() {
+                    break;
+                }
+                head += 1;
+                (head - 1) as u32
+            };
+            if let Some(d) = cfg.max_depth
+                && store.level[cur as usize] as u64 + 1 >= d
+            {
+                hit_depth_limit = true;
+                continue;
             }
-        } else {
-            if head >= store.states.len() {
-                break;
-            }
-            head += 1;
-            (head - 1) as u32
-        };
+            todo.push(cur);
+        }
+        if todo.is_empty() {
+            break;
+        }
         if let Some(limit) = cfg.time_limit
             && start.elapsed() > limit
         {
             return finish(&store, stats, Verdict::Incomplete(Limit::Time), Vec::new());
         }
-        let level = store.level[cur as usize];
-        if let Some(d) = cfg.max_depth
-            && level as u64 + 1 >= d
-        {
-            hit_depth_limit = true;
-            continue;
-        }
-        let s = store.states[cur as usize].clone();
-        succ.clear();
-        if let Err(e) = model.successors(&s, &mut succ) {
-            let t = trace_to(&store, cur, None);
-            return finish(&store, stats, Verdict::Error(e), t);
-        }
-        stats.generated += succ.len() as u64;
-        if succ.is_empty() && cfg.check_deadlock {
-            match model.may_stop(&s) {
-                Ok(true) => {}
-                Ok(false) => {
-                    let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, Verdict::Deadlock, t);
-                }
+        let expansions: Vec<Expansion<M>> = match &pool {
+            Some(pool) => {
+                use rayon::prelude::*;
+                let store_ref = &store;
+                pool.install(|| {
+                    todo.par_iter()
+                        .map(|&i| {
+                            expand(
+                                model,
+                                store_ref,
+                                &store_ref.states[i as usize],
+                                cfg.check_deadlock,
+                            )
+                        })
+                        .collect()
+                })
+            }
+            None => todo
+                .iter()
+                .map(|&i| expand(model, &store, &store.states[i as usize], cfg.check_deadlock))
+                .collect(),
+        };
+        // Merge, in order, exactly as one thread would.
+        for (&cur, exp) in todo.iter().zip(expansions) {
+            let level = store.level[cur as usize];
+            let succ = match exp.succ {
+                Ok(v) => v,
                 Err(e) => {
                     let t = trace_to(&store, cur, None);
                     return finish(&store, stats, Verdict::Error(e), t);
                 }
-            }
-        }
-        for (label, t) in succ.drain(..) {
-            let inside = match model.within_constraints(&t) {
-                Ok(b) => b,
-                Err(e) => {
-                    let tr = trace_to(&store, cur, Some((label, t)));
-                    return finish(&store, stats, Verdict::Error(e), tr);
-                }
             };
-            if !inside {
-                match model.violated_invariant(&t) {
-                    Ok(None) => continue,
+            stats.generated += succ.len() as u64;
+            match exp.may_stop {
+                None | Some(Ok(true)) => {}
+                Some(Ok(false)) => {
+                    let t = trace_to(&store, cur, None);
+                    return finish(&store, stats, Verdict::Deadlock, t);
+                }
+                Some(Err(e)) => {
+                    let t = trace_to(&store, cur, None);
+                    return finish(&store, stats, Verdict::Error(e), t);
+                }
+            }
+            for sc in succ {
+                let inside = match sc.inside {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                        return finish(&store, stats, Verdict::Error(e), tr);
+                    }
+                };
+                if !inside {
+                    match sc.violated.expect("checked: outside the constraints") {
+                        Ok(None) => continue,
+                        Ok(Some(k)) => {
+                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                            return finish(&store, stats, Verdict::Invariant(k), tr);
+                        }
+                        Err(e) => {
+                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                            return finish(&store, stats, Verdict::Error(e), tr);
+                        }
+                    }
+                }
+                let (i, new) = store.insert(sc.state, cur, level + 1);
+                if !new {
+                    continue;
+                }
+                // Not stored before this batch, so its invariants were checked.
+                match sc.violated.expect("checked: not stored before this batch") {
+                    Ok(None) => {}
                     Ok(Some(k)) => {
-                        let tr = trace_to(&store, cur, Some((label, t)));
+                        let tr = trace_to(&store, i, None);
                         return finish(&store, stats, Verdict::Invariant(k), tr);
                     }
                     Err(e) => {
-                        let tr = trace_to(&store, cur, Some((label, t)));
+                        let tr = trace_to(&store, i, None);
                         return finish(&store, stats, Verdict::Error(e), tr);
                     }
                 }
-            }
-            let (i, new) = store.insert(t, cur, level + 1);
-            if !new {
-                continue;
-            }
-            match model.violated_invariant(&store.states[i as usize]) {
-                Ok(None) => {}
-                Ok(Some(k)) => {
-                    let tr = trace_to(&store, i, None);
-                    return finish(&store, stats, Verdict::Invariant(k), tr);
+                if cfg.dfs {
+                    stack.push(i);
                 }
-                Err(e) => {
-                    let tr = trace_to(&store, i, None);
-                    return finish(&store, stats, Verdict::Error(e), tr);
+                if let Some(m) = cfg.max_states
+                    && store.states.len() as u64 >= m
+                {
+                    return finish(
+                        &store,
+                        stats,
+                        Verdict::Incomplete(Limit::States),
+                        Vec::new(),
+                    );
                 }
-            }
-            if cfg.dfs {
-                stack.push(i);
-            }
-            if let Some(m) = cfg.max_states
-                && store.states.len() as u64 >= m
-            {
-                return finish(
-                    &store,
-                    stats,
-                    Verdict::Incomplete(Limit::States),
-                    Vec::new(),
-                );
             }
         }
     }

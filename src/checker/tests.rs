@@ -200,3 +200,62 @@ fn limits_make_a_run_incomplete() {
     assert_eq!(o.verdict, Verdict::Incomplete(Limit::Depth));
     assert_eq!((o.stats.distinct, o.stats.depth), (6, 3));
 }
+
+#[test]
+fn parallel_bfs_is_identical_to_sequential() {
+    for g in [
+        Grid::new(6),
+        Grid {
+            bad: Some((4, 5)),
+            ..Grid::new(6)
+        },
+        Grid {
+            wrap: false,
+            ..Grid::new(5)
+        },
+        Grid {
+            error_at: Some((3, 3)),
+            ..Grid::new(6)
+        },
+        Grid {
+            constraint_x: Some(2),
+            bad: Some((3, 1)),
+            wrap: false,
+            ..Grid::new(6)
+        },
+    ] {
+        let one = check(&g, &cfg());
+        let two = check(
+            &g,
+            &Config {
+                workers: 2,
+                ..cfg()
+            },
+        );
+        assert_eq!(two.verdict, one.verdict);
+        assert_eq!(two.stats.distinct, one.stats.distinct);
+        assert_eq!(two.stats.generated, one.stats.generated);
+        assert_eq!(two.stats.depth, one.stats.depth);
+        assert_eq!(two.trace, one.trace);
+    }
+    let lim = check(
+        &Grid::new(6),
+        &Config {
+            workers: 2,
+            max_states: Some(17),
+            ..cfg()
+        },
+    );
+    assert_eq!(
+        (lim.verdict, lim.stats.distinct),
+        (Verdict::Incomplete(Limit::States), 17)
+    );
+    let seq = check(
+        &Grid::new(6),
+        &Config {
+            max_states: Some(17),
+            ..cfg()
+        },
+    );
+    assert_eq!(seq.stats.generated, lim.stats.generated);
+}

@@ -7,7 +7,9 @@
 //! once per choice (the continuation is passed down explicitly), so every
 //! choice yields its own successor.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
+
+use hashbrown::HashMap;
 
 use super::layout::{Domain, Domains, MAX_DOMAIN};
 use super::value::{List, Value};
@@ -35,7 +37,11 @@ fn err<T>(span: Span, message: impl Into<String>) -> R<T> {
 
 pub struct Evaluator<'p> {
     pub prog: &'p Program,
-    domains: Mutex<Domains<'p>>,
+    /// The domains the program's expressions list (`RM`, `Message`, …),
+    /// listed before exploring: read without any lock by every worker.
+    listed: HashMap<Type, Arc<Domain>>,
+    /// Any other domain, listed on first use.
+    domains: RwLock<Domains<'p>>,
 }
 
 /// What follows the statements being run: the rest of enclosing bodies.
@@ -46,14 +52,55 @@ enum Cont<'a> {
 
 impl<'p> Evaluator<'p> {
     pub fn new(prog: &'p Program) -> Self {
+        let mut types = Vec::new();
+        let mut visit = |e: &TExpr| collect_all_of(e, &mut types);
+        for v in &prog.vars {
+            visit(&v.init);
+        }
+        for f in &prog.functions {
+            visit(&f.body);
+        }
+        for f in prog
+            .invariants
+            .iter()
+            .chain(&prog.constraints)
+            .chain(&prog.terminals)
+        {
+            visit(&f.expr);
+        }
+        for a in &prog.actions {
+            for s in &a.body {
+                stmt_exprs(s, &mut visit);
+            }
+        }
+        let mut domains = Domains::new(prog);
+        let mut listed = HashMap::new();
+        for t in types {
+            // A domain too large to list is reported when it is first used.
+            if let Ok(d) = domains.get(&t) {
+                listed.insert(t, d);
+            }
+        }
         Evaluator {
             prog,
-            domains: Mutex::new(Domains::new(prog)),
+            listed,
+            domains: RwLock::new(domains),
         }
     }
 
     pub fn domain(&self, ty: &Type, span: Span) -> R<Arc<Domain>> {
-        let mut d = self.domains.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = self.listed.get(ty) {
+            return Ok(d.clone());
+        }
+        if let Some(d) = self
+            .domains
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .cached(ty)
+        {
+            return Ok(d);
+        }
+        let mut d = self.domains.write().unwrap_or_else(|p| p.into_inner());
         d.get(ty).map_err(|m| EvalError { span, message: m })
     }
 
@@ -770,5 +817,95 @@ pub fn statically_fits(v: &Type, slot: &Type) -> bool {
                     .all(|((n, x), (m, y))| n == m && statically_fits(x, y))
         }
         _ => false,
+    }
+}
+
+/// Calls `f` on every expression directly in a statement (and its blocks).
+fn stmt_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
+    match s {
+        TStmt::Require(e) | TStmt::Let(_, e) => f(e),
+        TStmt::Assign(p, e) => {
+            f(e);
+            for el in &p.path {
+                if let PathElem::Index(k) = el {
+                    f(k);
+                }
+            }
+        }
+        TStmt::If(c, t, e) => {
+            f(c);
+            t.iter().chain(e).for_each(|s| stmt_exprs(s, f));
+        }
+        TStmt::Pick(bs, body) => {
+            bs.iter().for_each(|(_, e)| f(e));
+            body.iter().for_each(|s| stmt_exprs(s, f));
+        }
+        TStmt::Either(arms) => arms.iter().flatten().for_each(|s| stmt_exprs(s, f)),
+    }
+}
+
+/// The types whose every value an expression lists (`AllOf`).
+fn collect_all_of(e: &TExpr, out: &mut Vec<Type>) {
+    let mut go = |x: &TExpr| collect_all_of(x, out);
+    match &e.kind {
+        TExprKind::AllOf(t) => {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        TExprKind::Bool(_)
+        | TExprKind::Int(_)
+        | TExprKind::Atom(_)
+        | TExprKind::Member(..)
+        | TExprKind::NoneLit
+        | TExprKind::Var(_)
+        | TExprKind::Local(_) => {}
+        TExprKind::Some(x)
+        | TExprKind::Unary(_, x)
+        | TExprKind::Field(x, _)
+        | TExprKind::TupleField(x, _)
+        | TExprKind::MsgField(x, _) => go(x),
+        TExprKind::Binary(_, a, b)
+        | TExprKind::Range(a, b)
+        | TExprKind::Index(a, b)
+        | TExprKind::Let(_, a, b) => {
+            go(a);
+            go(b);
+        }
+        TExprKind::MapComp(_, a, b) | TExprKind::Choose(_, a, b) => {
+            go(a);
+            go(b);
+        }
+        TExprKind::Call(_, xs)
+        | TExprKind::Builtin(_, xs)
+        | TExprKind::Tuple(xs)
+        | TExprKind::Record(xs)
+        | TExprKind::Msg(_, xs)
+        | TExprKind::SetLit(xs)
+        | TExprKind::SeqLit(xs) => xs.iter().for_each(go),
+        TExprKind::MapLit(ps) => ps.iter().for_each(|(k, v)| {
+            go(k);
+            go(v);
+        }),
+        TExprKind::SetComp(b, bs, f) => {
+            go(b);
+            bs.iter().for_each(|(_, s)| go(s));
+            if let Some(f) = f {
+                go(f);
+            }
+        }
+        TExprKind::If(c, a, b) => {
+            go(c);
+            go(a);
+            go(b);
+        }
+        TExprKind::Quant(_, bs, b) => {
+            bs.iter().for_each(|(_, s)| go(s));
+            go(b);
+        }
+        TExprKind::Is(x, _, tests) => {
+            go(x);
+            tests.iter().flatten().for_each(go);
+        }
     }
 }

@@ -43,6 +43,11 @@ impl<'p> Domains<'p> {
         }
     }
 
+    /// A domain already listed, if it is.
+    pub fn cached(&self, ty: &Type) -> Option<Arc<Domain>> {
+        self.cache.get(ty).cloned()
+    }
+
     /// All values of `ty` in `Value` order, or why they cannot be listed.
     pub fn get(&mut self, ty: &Type) -> Result<Arc<Domain>, String> {
         if let Some(d) = self.cache.get(ty) {
