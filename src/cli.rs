@@ -435,8 +435,14 @@ fn check(
     }
     let mut out = String::new();
     let stats = format!(
-        "{} distinct states, {} generated, depth {}, {:.2} s ({:.0} states/s)",
-        s.distinct, s.generated, s.depth, secs, rate
+        "{} distinct states, {} generated, depth {}, {:.2} s ({:.0} states/s)\n  store: {:.1} bytes/state; chance of a fingerprint collision (optimistic): {:.1e}",
+        s.distinct,
+        s.generated,
+        s.depth,
+        secs,
+        rate,
+        s.bytes_per_state,
+        s.collision_probability()
     );
     match &outcome.verdict {
         Verdict::Ok => {

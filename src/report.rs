@@ -242,6 +242,8 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
         "generated_states": outcome.stats.generated,
         "depth": outcome.stats.depth,
         "elapsed_ms": outcome.stats.elapsed.as_millis() as u64,
+        "bytes_per_state": outcome.stats.bytes_per_state,
+        "collision_probability": outcome.stats.collision_probability(),
         "trace": trace,
     });
     if let Verdict::Incomplete(l) = &outcome.verdict {

@@ -2,11 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use hashbrown::DefaultHashBuilder;
-use hashbrown::HashTable;
-use std::hash::BuildHasher;
-
 use super::Model;
+use super::store::{NO_PARENT, Store, fingerprint};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -49,6 +46,15 @@ pub struct Stats {
     pub generated: u64,
     pub depth: u64,
     pub elapsed: Duration,
+    /// Memory of the visited-state store, per distinct state.
+    pub bytes_per_state: f64,
+}
+
+impl Stats {
+    /// The optimistic estimate of a fingerprint collision in this run.
+    pub fn collision_probability(&self) -> f64 {
+        super::store::collision_probability(self.distinct, self.generated)
+    }
 }
 
 /// One state of a trace and the step that led to it (none for the first).
@@ -93,56 +99,12 @@ pub struct Outcome<M: Model> {
     pub trace: Vec<TraceStep<M>>,
 }
 
-const NO_PARENT: u32 = u32::MAX;
-
-struct Store<S> {
-    states: Vec<S>,
-    parent: Vec<u32>,
-    level: Vec<u32>,
-    table: HashTable<u32>,
-    hasher: DefaultHashBuilder,
-}
-
-impl<S: Eq + std::hash::Hash> Store<S> {
-    /// Adds a state if new; returns its index and whether it was new.
-    fn insert(&mut self, s: S, parent: u32, level: u32) -> (u32, bool) {
-        let h = self.hasher.hash_one(&s);
-        if let Some(&i) = self.table.find(h, |&i| self.states[i as usize] == s) {
-            return (i, false);
-        }
-        let i = self.states.len() as u32;
-        self.states.push(s);
-        self.parent.push(parent);
-        self.level.push(level);
-        let (states, hasher) = (&self.states, &self.hasher);
-        self.table
-            .insert_unique(h, i, |&j| hasher.hash_one(&states[j as usize]));
-        (i, true)
-    }
-
-    fn contains(&self, s: &S) -> bool {
-        let h = self.hasher.hash_one(s);
-        self.table
-            .find(h, |&i| self.states[i as usize] == *s)
-            .is_some()
-    }
-
-    fn path_to(&self, mut i: u32) -> Vec<u32> {
-        let mut path = vec![i];
-        while self.parent[i as usize] != NO_PARENT {
-            i = self.parent[i as usize];
-            path.push(i);
-        }
-        path.reverse();
-        path
-    }
-}
-
 /// One successor, with what the explorer needs to know about it, computed
 /// (possibly on a worker thread) before it is merged into the store.
 struct Succ<M: Model> {
     label: M::Label,
     state: M::State,
+    fp: u64,
     inside: Result<bool, M::Error>,
     /// The invariant check; `None` when the state was already stored before
     /// this batch (it was checked when it was stored).
@@ -156,12 +118,7 @@ struct Expansion<M: Model> {
     may_stop: Option<Result<bool, M::Error>>,
 }
 
-fn expand<M: Model>(
-    model: &M,
-    store: &Store<M::State>,
-    s: &M::State,
-    check_deadlock: bool,
-) -> Expansion<M> {
+fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool) -> Expansion<M> {
     let mut out = Vec::new();
     if let Err(e) = model.successors(s, &mut out) {
         return Expansion {
@@ -173,8 +130,9 @@ fn expand<M: Model>(
     let succ = out
         .into_iter()
         .map(|(label, state)| {
+            let fp = fingerprint(&state);
             let inside = model.within_constraints(&state);
-            let stored = matches!(inside, Ok(true)) && store.contains(&state);
+            let stored = matches!(inside, Ok(true)) && store.contains(fp);
             let violated = match inside {
                 Ok(_) if !stored => Some(model.violated_invariant(&state)),
                 _ => None,
@@ -182,6 +140,7 @@ fn expand<M: Model>(
             Succ {
                 label,
                 state,
+                fp,
                 inside,
                 violated,
             }
@@ -193,7 +152,14 @@ fn expand<M: Model>(
     }
 }
 
+/// A stored state waiting to be expanded: its index, the state, its level
+/// (0 for an initial state).
+type Pending<S> = (u32, S, u32);
+
 /// Explores the model's reachable states.
+///
+/// Visited states are kept as fingerprints (see `store.rs`); full states only
+/// in the frontier: the current and the next BFS level, or the DFS stack.
 ///
 /// Breadth-first search runs level by level in batches: the states of a
 /// batch are expanded in parallel (successors, constraints, and invariants of
@@ -209,23 +175,14 @@ where
     M::Error: Send,
 {
     let start = Instant::now();
-    let mut store: Store<M::State> = Store {
-        states: Vec::new(),
-        parent: Vec::new(),
-        level: Vec::new(),
-        table: HashTable::new(),
-        hasher: DefaultHashBuilder::default(),
-    };
+    let mut store = Store::default();
     let mut stats = Stats::default();
-    let finish = |store: &Store<M::State>, mut stats: Stats, verdict, trace| {
-        stats.distinct = store.states.len() as u64;
-        stats.depth = store
-            .level
-            .iter()
-            .copied()
-            .max()
-            .map_or(0, |l| l as u64 + 1);
+    let mut depth: u32 = 0;
+    let finish = |store: &Store, mut stats: Stats, depth: u32, verdict, trace| {
+        stats.distinct = store.len() as u64;
+        stats.depth = depth as u64;
         stats.elapsed = start.elapsed();
+        stats.bytes_per_state = store.bytes_per_state();
         Outcome {
             verdict,
             stats,
@@ -233,24 +190,25 @@ where
         }
     };
     // A trace to stored state `i`, optionally followed by one more step.
-    let trace_to = |store: &Store<M::State>,
-                    i: u32,
-                    extra: Option<(M::Label, M::State)>|
-     -> Vec<TraceStep<M>> {
-        let mut t = rebuild(model, &store.states, &store.path_to(i));
-        if let Some((label, state)) = extra {
-            t.push(TraceStep {
-                label: Some(label),
-                state,
-            });
-        }
-        t
-    };
+    let trace_to =
+        |store: &Store, i: u32, extra: Option<(M::Label, M::State)>| -> Vec<TraceStep<M>> {
+            let mut t = rebuild(model, store, i);
+            if let Some((label, state)) = extra {
+                t.push(TraceStep {
+                    label: Some(label),
+                    state,
+                });
+            }
+            t
+        };
 
     let inits = match model.initial_states() {
         Ok(v) => v,
-        Err(e) => return finish(&store, stats, Verdict::Error(e), Vec::new()),
+        Err(e) => return finish(&store, stats, depth, Verdict::Error(e), Vec::new()),
     };
+    // BFS expands `frontier` (one level, in order) while filling `next`;
+    // DFS keeps its stack in `frontier` and pops from the end.
+    let mut frontier: Vec<Pending<M::State>> = Vec::new();
     for s in inits {
         stats.generated += 1;
         let lone = |s: &M::State| {
@@ -261,20 +219,25 @@ where
         };
         let inside = match model.within_constraints(&s) {
             Ok(b) => b,
-            Err(e) => return finish(&store, stats, Verdict::Error(e), lone(&s)),
+            Err(e) => return finish(&store, stats, depth, Verdict::Error(e), lone(&s)),
         };
         let violated = match model.violated_invariant(&s) {
             Ok(v) => v,
-            Err(e) => return finish(&store, stats, Verdict::Error(e), lone(&s)),
+            Err(e) => return finish(&store, stats, depth, Verdict::Error(e), lone(&s)),
         };
-        let t = lone(&s);
         if inside {
-            store.insert(s, NO_PARENT, 0);
+            let (i, new) = store.insert(fingerprint(&s), NO_PARENT);
+            depth = 1;
+            if new && violated.is_none() {
+                frontier.push((i, s.clone(), 0));
+            }
         }
         if let Some(k) = violated {
-            return finish(&store, stats, Verdict::Invariant(k), t);
+            return finish(&store, stats, depth, Verdict::Invariant(k), lone(&s));
         }
     }
+    // Both orders take from the end of `frontier`.
+    frontier.reverse();
 
     let pool = if cfg.workers > 1 && !cfg.dfs {
         rayon::ThreadPoolBuilder::new()
@@ -288,45 +251,38 @@ where
     // alone (so that no invariant is evaluated twice).
     let batch = if pool.is_some() { 512 } else { 1 };
 
-    // BFS expands states in the order they were stored; DFS keeps a stack.
-    let mut stack: Vec<u32> = if cfg.dfs {
-        (0..store.states.len() as u32).rev().collect()
-    } else {
-        Vec::new()
-    };
-    let mut head: usize = 0;
+    let mut next: Vec<Pending<M::State>> = Vec::new();
     let mut hit_depth_limit = false;
     loop {
-        // The next batch of states to expand, in order.
-        let mut todo: Vec<u32> = Vec::with_capacity(batch);
-        while todo.len() < batch {
-            let cur = if cfg.dfs {
-                match stack.pop() {
-                    Some(i) => i,
-                    None => break,
-                }
-            } else {
-                if head >= store.states.len() {
-                    break;
-                }
-                head += 1;
-                (head - 1) as u32
-            };
-            if let Some(d) = cfg.max_depth
-                && store.level[cur as usize] as u64 + 1 >= d
-            {
-                hit_depth_limit = true;
-                continue;
+        if !cfg.dfs && frontier.is_empty() {
+            if next.is_empty() {
+                break;
             }
-            todo.push(cur);
+            std::mem::swap(&mut frontier, &mut next);
+            frontier.reverse();
         }
-        if todo.is_empty() {
+        if frontier.is_empty() {
             break;
         }
+        // The next batch of states to expand, in order.
+        let take = batch.min(frontier.len());
+        let todo: Vec<Pending<M::State>> = frontier.drain(frontier.len() - take..).rev().collect();
         if let Some(limit) = cfg.time_limit
             && start.elapsed() > limit
         {
-            return finish(&store, stats, Verdict::Incomplete(Limit::Time), Vec::new());
+            return finish(
+                &store,
+                stats,
+                depth,
+                Verdict::Incomplete(Limit::Time),
+                Vec::new(),
+            );
+        }
+        let (todo, beyond): (Vec<_>, Vec<_>) = todo
+            .into_iter()
+            .partition(|(_, _, level)| cfg.max_depth.is_none_or(|d| (*level as u64) + 1 < d));
+        if !beyond.is_empty() {
+            hit_depth_limit = true;
         }
         let expansions: Vec<Expansion<M>> = match &pool {
             Some(pool) => {
@@ -334,30 +290,22 @@ where
                 let store_ref = &store;
                 pool.install(|| {
                     todo.par_iter()
-                        .map(|&i| {
-                            expand(
-                                model,
-                                store_ref,
-                                &store_ref.states[i as usize],
-                                cfg.check_deadlock,
-                            )
-                        })
+                        .map(|(_, s, _)| expand(model, store_ref, s, cfg.check_deadlock))
                         .collect()
                 })
             }
             None => todo
                 .iter()
-                .map(|&i| expand(model, &store, &store.states[i as usize], cfg.check_deadlock))
+                .map(|(_, s, _)| expand(model, &store, s, cfg.check_deadlock))
                 .collect(),
         };
         // Merge, in order, exactly as one thread would.
-        for (&cur, exp) in todo.iter().zip(expansions) {
-            let level = store.level[cur as usize];
+        for ((cur, _, level), exp) in todo.into_iter().zip(expansions) {
             let succ = match exp.succ {
                 Ok(v) => v,
                 Err(e) => {
                     let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, Verdict::Error(e), t);
+                    return finish(&store, stats, depth, Verdict::Error(e), t);
                 }
             };
             stats.generated += succ.len() as u64;
@@ -365,19 +313,20 @@ where
                 None | Some(Ok(true)) => {}
                 Some(Ok(false)) => {
                     let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, Verdict::Deadlock, t);
+                    return finish(&store, stats, depth, Verdict::Deadlock, t);
                 }
                 Some(Err(e)) => {
                     let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, Verdict::Error(e), t);
+                    return finish(&store, stats, depth, Verdict::Error(e), t);
                 }
             }
+            let mut pushed = Vec::new();
             for sc in succ {
                 let inside = match sc.inside {
                     Ok(b) => b,
                     Err(e) => {
                         let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        return finish(&store, stats, Verdict::Error(e), tr);
+                        return finish(&store, stats, depth, Verdict::Error(e), tr);
                     }
                 };
                 if !inside {
@@ -385,43 +334,49 @@ where
                         Ok(None) => continue,
                         Ok(Some(k)) => {
                             let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, Verdict::Invariant(k), tr);
+                            return finish(&store, stats, depth, Verdict::Invariant(k), tr);
                         }
                         Err(e) => {
                             let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, Verdict::Error(e), tr);
+                            return finish(&store, stats, depth, Verdict::Error(e), tr);
                         }
                     }
                 }
-                let (i, new) = store.insert(sc.state, cur, level + 1);
+                let (i, new) = store.insert(sc.fp, cur);
                 if !new {
                     continue;
                 }
+                depth = depth.max(level + 2);
                 // Not stored before this batch, so its invariants were checked.
                 match sc.violated.expect("checked: not stored before this batch") {
                     Ok(None) => {}
                     Ok(Some(k)) => {
-                        let tr = trace_to(&store, i, None);
-                        return finish(&store, stats, Verdict::Invariant(k), tr);
+                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                        return finish(&store, stats, depth, Verdict::Invariant(k), tr);
                     }
                     Err(e) => {
-                        let tr = trace_to(&store, i, None);
-                        return finish(&store, stats, Verdict::Error(e), tr);
+                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                        return finish(&store, stats, depth, Verdict::Error(e), tr);
                     }
                 }
-                if cfg.dfs {
-                    stack.push(i);
-                }
+                pushed.push((i, sc.state, level + 1));
                 if let Some(m) = cfg.max_states
-                    && store.states.len() as u64 >= m
+                    && store.len() as u64 >= m
                 {
                     return finish(
                         &store,
                         stats,
+                        depth,
                         Verdict::Incomplete(Limit::States),
                         Vec::new(),
                     );
                 }
+            }
+            if cfg.dfs {
+                // The first successor is expanded first, as a stack would.
+                frontier.extend(pushed.into_iter().rev());
+            } else {
+                next.extend(pushed);
             }
         }
     }
@@ -430,29 +385,44 @@ where
     } else {
         Verdict::Ok
     };
-    finish(&store, stats, verdict, Vec::new())
+    finish(&store, stats, depth, verdict, Vec::new())
 }
 
-/// The steps between consecutive states of a stored path: for each state,
-/// the first successor of its parent (in the model's order) equal to it.
-fn rebuild<M: Model>(model: &M, states: &[M::State], path: &[u32]) -> Vec<TraceStep<M>> {
+/// Rebuilds the run to stored state `i` by replaying the model along the
+/// parent links: at each step, the first successor (in the model's order)
+/// whose fingerprint is the stored one. `validate` re-checks the result.
+fn rebuild<M: Model>(model: &M, store: &Store, i: u32) -> Vec<TraceStep<M>> {
+    let path = store.path_to(i);
     let mut out: Vec<TraceStep<M>> = Vec::with_capacity(path.len());
+    let Ok(inits) = model.initial_states() else {
+        return out;
+    };
+    let Some(first) = inits
+        .into_iter()
+        .find(|s| fingerprint(s) == store.fp(path[0]))
+    else {
+        return out;
+    };
+    out.push(TraceStep {
+        label: None,
+        state: first,
+    });
     let mut succ = Vec::new();
-    for (n, &i) in path.iter().enumerate() {
-        let state = states[i as usize].clone();
-        let label = if n == 0 {
-            None
-        } else {
-            succ.clear();
-            let prev = &states[path[n - 1] as usize];
-            // A stored state was reached from its parent, so this succeeds;
-            // `validate` re-checks the whole trace independently.
-            let _ = model.successors(prev, &mut succ);
-            succ.iter()
-                .find(|(_, s)| *s == state)
-                .map(|(l, _)| l.clone())
+    for &next in &path[1..] {
+        succ.clear();
+        let prev = &out[out.len() - 1].state;
+        if model.successors(prev, &mut succ).is_err() {
+            return out;
+        }
+        let want = store.fp(next);
+        let Some(pos) = succ.iter().position(|(_, s)| fingerprint(s) == want) else {
+            return out;
         };
-        out.push(TraceStep { label, state });
+        let (label, state) = succ.swap_remove(pos);
+        out.push(TraceStep {
+            label: Some(label),
+            state,
+        });
     }
     out
 }

@@ -14,6 +14,7 @@
 //! checked against the invariants, but neither stored nor explored.
 
 mod explore;
+pub mod store;
 #[cfg(test)]
 mod tests;
 

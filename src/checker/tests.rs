@@ -2,6 +2,8 @@
 
 use super::*;
 
+const FP_OF_1_2_3: u64 = 531_133_108_960_096_350;
+
 /// A point on a grid, moving right or up, bounded by `size`.
 struct Grid {
     size: u8,
@@ -258,4 +260,34 @@ fn parallel_bfs_is_identical_to_sequential() {
         },
     );
     assert_eq!(seq.stats.generated, lim.stats.generated);
+}
+
+#[test]
+fn fingerprints_are_fixed_and_spread() {
+    use super::store::{Store, collision_probability, fingerprint};
+    let a: Box<[u64]> = vec![1, 2, 3].into_boxed_slice();
+    let b: Box<[u64]> = vec![1, 2, 4].into_boxed_slice();
+    // A fixed seed: this value is the same on every run and machine (a
+    // change here changes every stored fingerprint: do it on purpose only).
+    assert_eq!(fingerprint(&a), FP_OF_1_2_3);
+    assert_ne!(fingerprint(&a), fingerprint(&b));
+    // Bitset-like states differing in two words do not collide.
+    let mut seen = std::collections::HashSet::new();
+    for i in 0..64u64 {
+        for j in 0..64u64 {
+            let s: Box<[u64]> = vec![1 << i, 1 << j, 0].into_boxed_slice();
+            assert!(seen.insert(fingerprint(&s)));
+        }
+    }
+    let mut st = Store::default();
+    assert_eq!(st.insert(7, super::store::NO_PARENT), (0, true));
+    assert_eq!(st.insert(9, 0), (1, true));
+    assert_eq!(st.insert(7, 1), (0, false));
+    assert_eq!(st.path_to(1), vec![0, 1]);
+    assert!(
+        (collision_probability(1 << 20, 1 << 24)
+            - (2f64.powi(20) * (2f64.powi(24) - 2f64.powi(20)) / 2f64.powi(64)))
+        .abs()
+            < 1e-20
+    );
 }
