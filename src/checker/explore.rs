@@ -106,15 +106,18 @@ struct Succ<M: Model> {
     state: M::State,
     fp: u64,
     inside: Result<bool, M::Error>,
-    /// The invariant check; `None` when the state was already stored before
-    /// this batch (it was checked when it was stored).
+    /// The invariant check, made for the successors the merge may need it
+    /// for: those outside the constraints, and the first occurrence in the
+    /// batch of each state not stored before it.
     violated: Option<Result<Option<usize>, M::Error>>,
 }
 
 /// A state's expansion: its successors, and for a state without any, whether
-/// it may stop.
+/// it may stop. Successors already stored before this batch are only
+/// counted: they are dropped where they were made, on the worker.
 struct Expansion<M: Model> {
     succ: Result<Vec<Succ<M>>, M::Error>,
+    already_stored: u64,
     may_stop: Option<Result<bool, M::Error>>,
 }
 
@@ -123,31 +126,32 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     if let Err(e) = model.successors(s, &mut out) {
         return Expansion {
             succ: Err(e),
+            already_stored: 0,
             may_stop: None,
         };
     }
     let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
-    let succ = out
-        .into_iter()
-        .map(|(label, state)| {
-            let fp = fingerprint(&state);
-            let inside = model.within_constraints(&state);
-            let stored = matches!(inside, Ok(true)) && store.contains(fp);
-            let violated = match inside {
-                Ok(_) if !stored => Some(model.violated_invariant(&state)),
-                _ => None,
-            };
-            Succ {
-                label,
-                state,
-                fp,
-                inside,
-                violated,
-            }
-        })
-        .collect();
+    let mut already_stored = 0;
+    let mut succ = Vec::with_capacity(out.len());
+    for (label, state) in out {
+        let fp = fingerprint(&state);
+        let inside = model.within_constraints(&state);
+        if matches!(inside, Ok(true)) && store.contains(fp) {
+            // The merge would skip it: a state seen before, checked then.
+            already_stored += 1;
+            continue;
+        }
+        succ.push(Succ {
+            label,
+            state,
+            fp,
+            inside,
+            violated: None,
+        });
+    }
     Expansion {
         succ: Ok(succ),
+        already_stored,
         may_stop,
     }
 }
@@ -251,87 +255,146 @@ where
     // alone (so that no invariant is evaluated twice).
     let batch = if pool.is_some() { 512 } else { 1 };
 
-    let mut next: Vec<Pending<M::State>> = Vec::new();
-    let mut hit_depth_limit = false;
-    loop {
-        if !cfg.dfs && frontier.is_empty() {
-            if next.is_empty() {
+    let parallel = pool.is_some();
+    // With a pool, the whole search runs on it: the thread that merges is
+    // one of the workers, so the others (idle, spinning, during a merge) do
+    // not take a core away from it.
+    let search = move || {
+        let mut next: Vec<Pending<M::State>> = Vec::new();
+        let mut hit_depth_limit = false;
+        loop {
+            if !cfg.dfs && frontier.is_empty() {
+                if next.is_empty() {
+                    break;
+                }
+                std::mem::swap(&mut frontier, &mut next);
+                frontier.reverse();
+            }
+            if frontier.is_empty() {
                 break;
             }
-            std::mem::swap(&mut frontier, &mut next);
-            frontier.reverse();
-        }
-        if frontier.is_empty() {
-            break;
-        }
-        // The next batch of states to expand, in order.
-        let take = batch.min(frontier.len());
-        let todo: Vec<Pending<M::State>> = frontier.drain(frontier.len() - take..).rev().collect();
-        if let Some(limit) = cfg.time_limit
-            && start.elapsed() > limit
-        {
-            return finish(
-                &store,
-                stats,
-                depth,
-                Verdict::Incomplete(Limit::Time),
-                Vec::new(),
-            );
-        }
-        let (todo, beyond): (Vec<_>, Vec<_>) = todo
-            .into_iter()
-            .partition(|(_, _, level)| cfg.max_depth.is_none_or(|d| (*level as u64) + 1 < d));
-        if !beyond.is_empty() {
-            hit_depth_limit = true;
-        }
-        let expansions: Vec<Expansion<M>> = match &pool {
-            Some(pool) => {
+            // The next batch of states to expand, in order.
+            let take = batch.min(frontier.len());
+            let todo: Vec<Pending<M::State>> =
+                frontier.drain(frontier.len() - take..).rev().collect();
+            if let Some(limit) = cfg.time_limit
+                && start.elapsed() > limit
+            {
+                return finish(
+                    &store,
+                    stats,
+                    depth,
+                    Verdict::Incomplete(Limit::Time),
+                    Vec::new(),
+                );
+            }
+            let (todo, beyond): (Vec<_>, Vec<_>) = todo
+                .into_iter()
+                .partition(|(_, _, level)| cfg.max_depth.is_none_or(|d| (*level as u64) + 1 < d));
+            if !beyond.is_empty() {
+                hit_depth_limit = true;
+            }
+            let mut expansions: Vec<Expansion<M>> = if parallel {
                 use rayon::prelude::*;
                 let store_ref = &store;
-                pool.install(|| {
-                    todo.par_iter()
-                        .map(|(_, s, _)| expand(model, store_ref, s, cfg.check_deadlock))
-                        .collect()
-                })
-            }
-            None => todo
+                todo.par_iter()
+                    .map(|(_, s, _)| expand(model, store_ref, s, cfg.check_deadlock))
+                    .collect()
+            } else {
+                todo.iter()
+                    .map(|(_, s, _)| expand(model, &store, s, cfg.check_deadlock))
+                    .collect()
+            };
+            // Which successors need their invariants checked: a state new to the
+            // store is checked once, at its first occurrence in the batch (many
+            // successors in a batch are the same state).
+            let mut first_in_batch = hashbrown::HashSet::new();
+            let needs_check: Vec<Vec<bool>> = expansions
                 .iter()
-                .map(|(_, s, _)| expand(model, &store, s, cfg.check_deadlock))
-                .collect(),
-        };
-        // Merge, in order, exactly as one thread would.
-        for ((cur, _, level), exp) in todo.into_iter().zip(expansions) {
-            let succ = match exp.succ {
-                Ok(v) => v,
-                Err(e) => {
-                    let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, depth, Verdict::Error(e), t);
+                .map(|exp| match &exp.succ {
+                    Ok(v) => v
+                        .iter()
+                        .map(|sc| match sc.inside {
+                            Ok(true) => first_in_batch.insert(sc.fp),
+                            Ok(false) => true,
+                            Err(_) => false,
+                        })
+                        .collect(),
+                    Err(_) => Vec::new(),
+                })
+                .collect();
+            let check_some = |exp: &mut Expansion<M>, flags: &Vec<bool>| {
+                if let Ok(v) = &mut exp.succ {
+                    for (sc, &f) in v.iter_mut().zip(flags) {
+                        if f {
+                            sc.violated = Some(model.violated_invariant(&sc.state));
+                        }
+                    }
                 }
             };
-            stats.generated += succ.len() as u64;
-            match exp.may_stop {
-                None | Some(Ok(true)) => {}
-                Some(Ok(false)) => {
-                    let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, depth, Verdict::Deadlock, t);
-                }
-                Some(Err(e)) => {
-                    let t = trace_to(&store, cur, None);
-                    return finish(&store, stats, depth, Verdict::Error(e), t);
-                }
+            if parallel {
+                use rayon::prelude::*;
+                expansions
+                    .par_iter_mut()
+                    .zip(needs_check.par_iter())
+                    .for_each(|(e, f)| check_some(e, f));
+            } else {
+                expansions
+                    .iter_mut()
+                    .zip(&needs_check)
+                    .for_each(|(e, f)| check_some(e, f));
             }
-            let mut pushed = Vec::new();
-            for sc in succ {
-                let inside = match sc.inside {
-                    Ok(b) => b,
+            // Merge, in order, exactly as one thread would.
+            for ((cur, _, level), exp) in todo.into_iter().zip(expansions) {
+                let succ = match exp.succ {
+                    Ok(v) => v,
                     Err(e) => {
-                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        return finish(&store, stats, depth, Verdict::Error(e), tr);
+                        let t = trace_to(&store, cur, None);
+                        return finish(&store, stats, depth, Verdict::Error(e), t);
                     }
                 };
-                if !inside {
-                    match sc.violated.expect("checked: outside the constraints") {
-                        Ok(None) => continue,
+                stats.generated += succ.len() as u64 + exp.already_stored;
+                match exp.may_stop {
+                    None | Some(Ok(true)) => {}
+                    Some(Ok(false)) => {
+                        let t = trace_to(&store, cur, None);
+                        return finish(&store, stats, depth, Verdict::Deadlock, t);
+                    }
+                    Some(Err(e)) => {
+                        let t = trace_to(&store, cur, None);
+                        return finish(&store, stats, depth, Verdict::Error(e), t);
+                    }
+                }
+                let mut pushed = Vec::new();
+                for sc in succ {
+                    let inside = match sc.inside {
+                        Ok(b) => b,
+                        Err(e) => {
+                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                            return finish(&store, stats, depth, Verdict::Error(e), tr);
+                        }
+                    };
+                    if !inside {
+                        match sc.violated.expect("checked: outside the constraints") {
+                            Ok(None) => continue,
+                            Ok(Some(k)) => {
+                                let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                                return finish(&store, stats, depth, Verdict::Invariant(k), tr);
+                            }
+                            Err(e) => {
+                                let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                                return finish(&store, stats, depth, Verdict::Error(e), tr);
+                            }
+                        }
+                    }
+                    let (i, new) = store.insert(sc.fp, cur);
+                    if !new {
+                        continue;
+                    }
+                    depth = depth.max(level + 2);
+                    // Not stored before this batch, so its invariants were checked.
+                    match sc.violated.expect("checked: not stored before this batch") {
+                        Ok(None) => {}
                         Ok(Some(k)) => {
                             let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
                             return finish(&store, stats, depth, Verdict::Invariant(k), tr);
@@ -341,51 +404,38 @@ where
                             return finish(&store, stats, depth, Verdict::Error(e), tr);
                         }
                     }
-                }
-                let (i, new) = store.insert(sc.fp, cur);
-                if !new {
-                    continue;
-                }
-                depth = depth.max(level + 2);
-                // Not stored before this batch, so its invariants were checked.
-                match sc.violated.expect("checked: not stored before this batch") {
-                    Ok(None) => {}
-                    Ok(Some(k)) => {
-                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        return finish(&store, stats, depth, Verdict::Invariant(k), tr);
-                    }
-                    Err(e) => {
-                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        return finish(&store, stats, depth, Verdict::Error(e), tr);
+                    pushed.push((i, sc.state, level + 1));
+                    if let Some(m) = cfg.max_states
+                        && store.len() as u64 >= m
+                    {
+                        return finish(
+                            &store,
+                            stats,
+                            depth,
+                            Verdict::Incomplete(Limit::States),
+                            Vec::new(),
+                        );
                     }
                 }
-                pushed.push((i, sc.state, level + 1));
-                if let Some(m) = cfg.max_states
-                    && store.len() as u64 >= m
-                {
-                    return finish(
-                        &store,
-                        stats,
-                        depth,
-                        Verdict::Incomplete(Limit::States),
-                        Vec::new(),
-                    );
+                if cfg.dfs {
+                    // The first successor is expanded first, as a stack would.
+                    frontier.extend(pushed.into_iter().rev());
+                } else {
+                    next.extend(pushed);
                 }
-            }
-            if cfg.dfs {
-                // The first successor is expanded first, as a stack would.
-                frontier.extend(pushed.into_iter().rev());
-            } else {
-                next.extend(pushed);
             }
         }
-    }
-    let verdict = if hit_depth_limit {
-        Verdict::Incomplete(Limit::Depth)
-    } else {
-        Verdict::Ok
+        let verdict = if hit_depth_limit {
+            Verdict::Incomplete(Limit::Depth)
+        } else {
+            Verdict::Ok
+        };
+        finish(&store, stats, depth, verdict, Vec::new())
     };
-    finish(&store, stats, depth, verdict, Vec::new())
+    match pool {
+        Some(pool) => pool.install(search),
+        None => search(),
+    }
 }
 
 /// Rebuilds the run to stored state `i` by replaying the model along the

@@ -44,6 +44,22 @@ pub struct Evaluator<'p> {
     domains: RwLock<Domains<'p>>,
 }
 
+/// The elements of a set: borrowed from a listed domain, or a set value.
+enum Elems<'a> {
+    Listed(&'a [Value]),
+    Own(List<Value>),
+}
+
+impl std::ops::Deref for Elems<'_> {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        match self {
+            Elems::Listed(xs) => xs,
+            Elems::Own(xs) => xs,
+        }
+    }
+}
+
 /// What follows the statements being run: the rest of enclosing bodies.
 enum Cont<'a> {
     Done,
@@ -334,12 +350,17 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// The elements of a set-valued expression (shared, not copied).
-    fn set_elems(&self, e: &TExpr, vars: &[Value], locals: &mut Vec<Value>) -> R<List<Value>> {
+    /// The elements of a set-valued expression, not copied. A type's domain
+    /// listed before exploring is borrowed, not shared through its reference
+    /// count: parallel workers would otherwise contend on that one counter.
+    fn set_elems(&self, e: &TExpr, vars: &[Value], locals: &mut Vec<Value>) -> R<Elems<'_>> {
         match &e.kind {
-            TExprKind::AllOf(t) => Ok(self.domain(t, e.span)?.values.clone()),
+            TExprKind::AllOf(t) => match self.listed.get(t) {
+                Some(d) => Ok(Elems::Listed(&d.values)),
+                None => Ok(Elems::Own(self.domain(t, e.span)?.values.clone())),
+            },
             _ => match self.eval(e, vars, locals)? {
-                Value::Set(xs) => Ok(xs),
+                Value::Set(xs) => Ok(Elems::Own(xs)),
                 _ => err(e.span, "internal: expected a set"),
             },
         }
@@ -628,7 +649,10 @@ impl<'p> Evaluator<'p> {
                 let found = match self.peek(b, vars, locals) {
                     Some(s) => contains(s?, &x),
                     None => match &b.kind {
-                        TExprKind::AllOf(t) => self.domain(t, b.span)?.index.contains_key(&x),
+                        TExprKind::AllOf(t) => match self.listed.get(t) {
+                            Some(d) => d.index.contains_key(&x),
+                            None => self.domain(t, b.span)?.index.contains_key(&x),
+                        },
                         _ => contains(&self.eval(b, vars, locals)?, &x),
                     },
                 };
