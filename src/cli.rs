@@ -71,6 +71,13 @@ enum Cmd {
         /// Stop (exit 3) after this many seconds.
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// Stop (exit 3) once kripke uses more than this much memory (MiB).
+        #[arg(long, value_name = "MIB")]
+        memory_limit: Option<u64>,
+        /// Show progress on stderr even when it is not a terminal (it is
+        /// shown on a terminal for runs longer than a second).
+        #[arg(long)]
+        progress: bool,
         /// Do not report states without a successor as deadlocks.
         #[arg(long)]
         no_deadlock: bool,
@@ -145,6 +152,8 @@ pub fn run() -> i32 {
             max_states,
             max_depth,
             time_limit,
+            memory_limit,
+            progress,
             no_deadlock,
             workers,
             format,
@@ -182,7 +191,17 @@ pub fn run() -> i32 {
                 check_deadlock: !no_deadlock,
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
             };
-            check(&file, &overrides, &cfg, format, color)
+            let watch = Watch {
+                memory_limit: memory_limit.map(|m| m.saturating_mul(1 << 20)),
+                progress: if progress {
+                    Some(false)
+                } else if std::io::stderr().is_terminal() {
+                    Some(true)
+                } else {
+                    None
+                },
+            };
+            check(&file, &overrides, &cfg, &watch, format, color)
         }
         Cmd::Lint {
             files,
@@ -358,10 +377,72 @@ fn load(
     }
 }
 
+/// What the CLI watches while a check runs: progress lines (on a terminal,
+/// overwritten in place), the memory limit, and Ctrl-C.
+struct Watch {
+    memory_limit: Option<u64>,
+    /// `Some(in_place)` to show progress.
+    progress: Option<bool>,
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Resident memory of this process, from /proc (Linux); `None` elsewhere.
+fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+fn observer(
+    watch: &Watch,
+) -> impl Fn(&kripke::checker::Progress) -> kripke::checker::Control + Sync + '_ {
+    use kripke::checker::{Control, Limit};
+    use std::sync::atomic::Ordering;
+    let last_print = std::sync::Mutex::new(std::time::Duration::ZERO);
+    move |p| {
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            return Control::Stop(Limit::Interrupted);
+        }
+        let rss = rss_bytes();
+        if let (Some(limit), Some(rss)) = (watch.memory_limit, rss)
+            && rss > limit
+        {
+            return Control::Stop(Limit::Memory);
+        }
+        if let Some(in_place) = watch.progress {
+            let mut last = last_print.lock().unwrap_or_else(|e| e.into_inner());
+            if p.elapsed.as_secs_f64() >= 1.0
+                && p.elapsed - *last >= std::time::Duration::from_secs(1)
+            {
+                *last = p.elapsed;
+                let secs = p.elapsed.as_secs_f64();
+                let line = format!(
+                    "{:>6.1} s: {} distinct, {} generated, {:.0} states/s, depth {}, queue {}{}",
+                    secs,
+                    p.distinct,
+                    p.generated,
+                    p.distinct as f64 / secs,
+                    p.depth,
+                    p.queue,
+                    rss.map_or(String::new(), |r| format!(", {} MiB", r >> 20))
+                );
+                if in_place {
+                    eprint!("\r{line}\x1b[K");
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        Control::Continue
+    }
+}
+
 fn check(
     path: &Path,
     overrides: &[Override],
     cfg: &kripke::checker::Config,
+    watch: &Watch,
     format: Format,
     color: bool,
 ) -> i32 {
@@ -380,7 +461,18 @@ fn check(
             return exit::SPEC_ERROR;
         }
     };
-    let outcome = checker::check(&model, cfg);
+    // Ctrl-C stops the run cleanly, with the statistics so far (exit 3); a
+    // second one ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(exit::INCOMPLETE);
+        }
+    });
+    let outcome = checker::check_observed(&model, cfg, &observer(watch));
+    if watch.progress == Some(true) && outcome.stats.elapsed.as_secs_f64() >= 1.0 {
+        // Clear the progress line.
+        eprint!("\r\x1b[K");
+    }
     // Every counterexample is replayed through the model before it is shown.
     if let Err(why) =
         checker::validate(&model, &outcome.trace, &outcome.verdict, cfg.check_deadlock)

@@ -128,6 +128,8 @@ pub fn limit_word(l: Limit) -> &'static str {
         Limit::States => "--max-states",
         Limit::Depth => "--max-depth",
         Limit::Time => "--time-limit",
+        Limit::Memory => "--memory-limit",
+        Limit::Interrupted => "Ctrl-C",
     }
 }
 

@@ -462,3 +462,64 @@ fn check_dfs_agrees_on_counts() {
         (Some(3921), Some(23563))
     );
 }
+
+#[test]
+fn check_memory_limit_and_progress_keep_json_clean() {
+    let o = kripke(&[
+        "check",
+        "--memory-limit",
+        "1",
+        "--format",
+        "json",
+        "tests/conformance/lamport_mutex.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let j: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).expect("stdout is one JSON object");
+    assert_eq!(
+        (j["result"].as_str(), j["limit"].as_str()),
+        (Some("incomplete"), Some("--memory-limit"))
+    );
+    // Forced progress goes to stderr, as lines, and leaves stdout alone.
+    let o = kripke(&[
+        "check",
+        "--progress",
+        "--format",
+        "json",
+        "--max-states",
+        "150000",
+        "tests/conformance/lamport_mutex.dsl",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let j: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).expect("stdout is one JSON object");
+    assert_eq!(j["distinct_states"].as_u64(), Some(150000));
+    if j["elapsed_ms"].as_u64().unwrap() >= 1500 {
+        assert!(stderr(&o).contains(" distinct, "), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn check_stops_cleanly_on_ctrl_c() {
+    let child = Command::new(env!("CARGO_BIN_EXE_kripke"))
+        .args(["check", "tests/conformance/paxos_commit.dsl"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start kripke");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let o = child.wait_with_output().expect("kripke ends");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("incomplete: stopped by Ctrl-C"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains(" distinct states, "), "{}", stdout(&o));
+}

@@ -23,7 +23,32 @@ pub enum Limit {
     States,
     Depth,
     Time,
+    /// The observer stopped the run for using too much memory.
+    Memory,
+    /// The observer stopped the run because the user asked (Ctrl-C).
+    Interrupted,
 }
+
+/// How far a run has got, as the explorer reports it while it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub distinct: u64,
+    pub generated: u64,
+    pub depth: u64,
+    /// States stored but not yet expanded.
+    pub queue: u64,
+    pub elapsed: Duration,
+}
+
+/// An observer's answer: go on, or stop the run cleanly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    Stop(Limit),
+}
+
+/// How often the explorer calls its observer.
+const OBSERVE_EVERY: Duration = Duration::from_millis(200);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict<E> {
@@ -178,6 +203,24 @@ where
     M::Label: Send,
     M::Error: Send,
 {
+    check_observed(model, cfg, &|_| Control::Continue)
+}
+
+/// [`check`], calling `observe` about every 200 ms with the progress so far;
+/// the observer may stop the run (it then ends as incomplete, with the
+/// statistics so far). The CLI uses it for progress lines, Ctrl-C and the
+/// memory limit; the explorer itself does no I/O.
+pub fn check_observed<M>(
+    model: &M,
+    cfg: &Config,
+    observe: &(dyn Fn(&Progress) -> Control + Sync),
+) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Send + Sync,
+    M::Label: Send,
+    M::Error: Send,
+{
     let start = Instant::now();
     let mut store = Store::default();
     let mut stats = Stats::default();
@@ -262,6 +305,7 @@ where
     let search = move || {
         let mut next: Vec<Pending<M::State>> = Vec::new();
         let mut hit_depth_limit = false;
+        let mut last_observed = Instant::now();
         loop {
             if !cfg.dfs && frontier.is_empty() {
                 if next.is_empty() {
@@ -287,6 +331,19 @@ where
                     Verdict::Incomplete(Limit::Time),
                     Vec::new(),
                 );
+            }
+            if last_observed.elapsed() >= OBSERVE_EVERY {
+                last_observed = Instant::now();
+                let p = Progress {
+                    distinct: store.len() as u64,
+                    generated: stats.generated,
+                    depth: depth as u64,
+                    queue: (frontier.len() + next.len() + todo.len()) as u64,
+                    elapsed: start.elapsed(),
+                };
+                if let Control::Stop(l) = observe(&p) {
+                    return finish(&store, stats, depth, Verdict::Incomplete(l), Vec::new());
+                }
             }
             let (todo, beyond): (Vec<_>, Vec<_>) = todo
                 .into_iter()

@@ -18,7 +18,10 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-pub use explore::{Config, Limit, Outcome, Stats, TraceStep, Verdict, check, validate};
+pub use explore::{
+    Config, Control, Limit, Outcome, Progress, Stats, TraceStep, Verdict, check, check_observed,
+    validate,
+};
 
 use std::hash::Hash;
 
