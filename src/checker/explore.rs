@@ -191,11 +191,12 @@ type Pending<S> = (u32, S, u32);
 /// in the frontier: the current and the next BFS level, or the DFS stack.
 ///
 /// Breadth-first search runs level by level in batches: the states of a
-/// batch are expanded in parallel (successors, constraints, and invariants of
-/// successors not stored yet: the expensive part), then merged into the store
-/// one by one in the order a single thread would have produced them. So the
-/// counts, the verdict and the trace are the same for any number of workers,
-/// including where a run stops early; the merge is the only serial part.
+/// batch are expanded in parallel (successors and constraints), a serial pass
+/// picks the first occurrence in the batch of every state not stored yet,
+/// their invariants are checked in parallel, and the batch is merged into the
+/// store one successor at a time, in the order a single thread would have
+/// produced them. So the counts, the verdict and the trace are the same for
+/// any number of workers, including where a run stops early.
 pub fn check<M>(model: &M, cfg: &Config) -> Outcome<M>
 where
     M: Model + Sync,
@@ -295,7 +296,7 @@ where
         None
     };
     // A batch large enough to keep the workers busy; one state at a time
-    // alone (so that no invariant is evaluated twice).
+    // on a single thread (batching buys nothing there).
     let batch = if pool.is_some() { 512 } else { 1 };
 
     let parallel = pool.is_some();
