@@ -432,36 +432,34 @@ where
                             return finish(&store, stats, depth, Verdict::Error(e), tr);
                         }
                     };
-                    if !inside {
-                        match sc.violated.expect("checked: outside the constraints") {
-                            Ok(None) => continue,
-                            Ok(Some(k)) => {
-                                let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                                return finish(&store, stats, depth, Verdict::Invariant(k), tr);
-                            }
-                            Err(e) => {
-                                let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                                return finish(&store, stats, depth, Verdict::Error(e), tr);
-                            }
-                        }
-                    }
-                    let (i, new) = store.insert(sc.fp, cur);
-                    if !new {
+                    // A state outside the constraints is checked, never stored.
+                    let new = if inside {
+                        let (i, new) = store.insert(sc.fp, cur);
+                        new.then_some(i)
+                    } else {
+                        None
+                    };
+                    if inside && new.is_none() {
                         continue;
                     }
-                    depth = depth.max(level + 2);
-                    // Not stored before this batch, so its invariants were checked.
-                    match sc.violated.expect("checked: not stored before this batch") {
-                        Ok(None) => {}
-                        Ok(Some(k)) => {
-                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, depth, Verdict::Invariant(k), tr);
-                        }
-                        Err(e) => {
-                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, depth, Verdict::Error(e), tr);
-                        }
+                    if new.is_some() {
+                        depth = depth.max(level + 2);
                     }
+                    // Outside the constraints, or the first occurrence in the
+                    // batch of a state new to the store: its invariants were
+                    // checked.
+                    let verdict = match sc.violated.expect("invariants checked") {
+                        Ok(None) => None,
+                        Ok(Some(k)) => Some(Verdict::Invariant(k)),
+                        Err(e) => Some(Verdict::Error(e)),
+                    };
+                    if let Some(v) = verdict {
+                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                        return finish(&store, stats, depth, v, tr);
+                    }
+                    let Some(i) = new else {
+                        continue;
+                    };
                     pushed.push((i, sc.state, level + 1));
                     if let Some(m) = cfg.max_states
                         && store.len() as u64 >= m

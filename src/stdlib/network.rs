@@ -139,18 +139,17 @@ pub fn send(
     }
 }
 
+/// `require count > 0`: at least one copy of a message is in transit.
+fn require_positive(count: TExpr, span: Span) -> TStmt {
+    TStmt::Require(bin(BinOp::Gt, count, int(0, span), Type::Bool, span))
+}
+
 /// Bag: `require net[m] > 0; net[m] = net[m] - 1` (one copy of `m` leaves).
 fn take_copy(net: &Network, ty: &Type, m: TExpr, span: Span) -> Vec<TStmt> {
     let count = index(var(net, ty, span), m.clone(), elem_type(ty), span);
     let cap = net.capacity.unwrap_or(0) as i64;
     vec![
-        TStmt::Require(bin(
-            BinOp::Gt,
-            count.clone(),
-            int(0, span),
-            Type::Bool,
-            span,
-        )),
+        require_positive(count.clone(), span),
         TStmt::Assign(
             place(net, Some(m), span),
             bin(
@@ -289,13 +288,7 @@ pub fn duplicate_action(net: &Network, ty: &Type, id: usize) -> Action {
         n_params: 1,
         locals: vec![local("m", Type::Message, span)],
         body: vec![
-            TStmt::Require(bin(
-                BinOp::Gt,
-                count.clone(),
-                int(0, span),
-                Type::Bool,
-                span,
-            )),
+            require_positive(count.clone(), span),
             // Duplication is a fault of the network, not the spec's doing: it
             // stops at the capacity instead of overflowing it.
             TStmt::Require(bin(
