@@ -510,13 +510,6 @@ fn check(
         Verdict::Error(_) => exit::SPEC_ERROR,
         Verdict::Incomplete(_) => exit::INCOMPLETE,
     };
-    let s = &outcome.stats;
-    let secs = s.elapsed.as_secs_f64();
-    let rate = if secs > 0.0 {
-        s.distinct as f64 / secs
-    } else {
-        0.0
-    };
     if format == Format::Json {
         let err = error_diag.as_ref().map(|d| {
             let (line, col) = diag::line_col(&src.text, d.span.start);
@@ -525,85 +518,12 @@ fn check(
         println!("{}", report::json(&model, &outcome, err));
         return code;
     }
-    let mut out = String::new();
-    let stats = format!(
-        "{} distinct states, {} generated, depth {}, {:.2} s ({:.0} states/s)\n  store: {:.1} bytes/state; chance of a fingerprint collision (optimistic): {:.1e}",
-        s.distinct,
-        s.generated,
-        s.depth,
-        secs,
-        rate,
-        s.bytes_per_state,
-        s.collision_probability()
-    );
-    match &outcome.verdict {
-        Verdict::Ok => {
-            let invs = prog.invariants.len();
-            let dl = if cfg.check_deadlock {
-                "; no deadlock"
-            } else {
-                ""
-            };
-            out.push_str(&format!(
-                "{name}: ok: {} invariant{} hold{}{dl}\n  {stats}\n",
-                invs,
-                if invs == 1 { "" } else { "s" },
-                if invs == 1 { "s" } else { "" }
-            ));
-            if !prog.properties.is_empty() {
-                out.push_str(&format!(
-                    "  note: {} temporal propert{} not checked yet (liveness comes with a later version)\n",
-                    prog.properties.len(),
-                    if prog.properties.len() == 1 { "y is" } else { "ies are" }
-                ));
-            }
-        }
-        Verdict::Invariant(k) => {
-            out.push_str(&format!(
-                "{name}: violation: invariant {} is violated after {} step{}\n\n",
-                prog.invariants[*k].name,
-                outcome.trace.len() - 1,
-                if outcome.trace.len() == 2 { "" } else { "s" }
-            ));
-            out.push_str(&report::trace_text(&model, &outcome));
-            out.push_str(&format!("\n  {stats}\n"));
-        }
-        Verdict::Deadlock => {
-            out.push_str(&format!(
-                "{name}: deadlock: no step is possible after {} step{}\n\n",
-                outcome.trace.len() - 1,
-                if outcome.trace.len() == 2 { "" } else { "s" }
-            ));
-            out.push_str(&report::trace_text(&model, &outcome));
-            out.push_str(&format!(
-                "\n  {stats}\n  hint: if such states may stop, declare them with `terminal <condition>`, or pass --no-deadlock\n"
-            ));
-        }
-        Verdict::Error(_) => {
-            if let Some(d) = &error_diag {
-                eprint!("{}", diag::render(&name, &src.text, d, color));
-            }
-            if !outcome.trace.is_empty() {
-                out.push_str(&format!("{name}: the error happens in this run:\n\n"));
-                out.push_str(&report::trace_text(&model, &outcome));
-                if let Verdict::Error(e) = &outcome.verdict
-                    && let Some(step) = &e.step
-                {
-                    out.push_str(&format!(
-                        "         then {} fails\n",
-                        report::step_name(&prog, step)
-                    ));
-                }
-            }
-            out.push_str(&format!("\n  {stats}\n"));
-        }
-        Verdict::Incomplete(l) => {
-            out.push_str(&format!(
-                "{name}: incomplete: stopped by {} before every state was explored; no violation found so far\n  {stats}\n",
-                report::limit_word(*l)
-            ));
-        }
+    if let Some(d) = &error_diag {
+        eprint!("{}", diag::render(&name, &src.text, d, color));
     }
-    print!("{out}");
+    print!(
+        "{}",
+        report::text(&name, &model, &outcome, cfg.check_deadlock)
+    );
     code
 }

@@ -256,3 +256,93 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
     }
     o
 }
+
+fn plural_steps(trace_len: usize) -> String {
+    let n = trace_len.saturating_sub(1);
+    format!("{n} step{}", if n == 1 { "" } else { "s" })
+}
+
+/// The outcome as text (`--format text`): the verdict, the trace when there
+/// is one, and the statistics. An evaluation error's diagnostic is rendered
+/// by the caller (it needs the source); this shows the run that leads to it.
+pub fn text(
+    name: &str,
+    model: &CompiledModel,
+    outcome: &Outcome<CompiledModel>,
+    check_deadlock: bool,
+) -> String {
+    let prog = model.prog;
+    let s = &outcome.stats;
+    let secs = s.elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        s.distinct as f64 / secs
+    } else {
+        0.0
+    };
+    let stats = format!(
+        "{} distinct states, {} generated, depth {}, {:.2} s ({:.0} states/s)\n  store: {:.1} bytes/state; chance of a fingerprint collision (optimistic): {:.1e}",
+        s.distinct,
+        s.generated,
+        s.depth,
+        secs,
+        rate,
+        s.bytes_per_state,
+        s.collision_probability()
+    );
+    let mut out = String::new();
+    match &outcome.verdict {
+        Verdict::Ok => {
+            let invs = prog.invariants.len();
+            let dl = if check_deadlock { "; no deadlock" } else { "" };
+            out.push_str(&format!(
+                "{name}: ok: {} invariant{} hold{}{dl}\n  {stats}\n",
+                invs,
+                if invs == 1 { "" } else { "s" },
+                if invs == 1 { "s" } else { "" }
+            ));
+            if !prog.properties.is_empty() {
+                out.push_str(&format!(
+                    "  note: {} temporal propert{} not checked yet (liveness comes with a later version)\n",
+                    prog.properties.len(),
+                    if prog.properties.len() == 1 { "y is" } else { "ies are" }
+                ));
+            }
+        }
+        Verdict::Invariant(k) => {
+            out.push_str(&format!(
+                "{name}: violation: invariant {} is violated after {}\n\n",
+                prog.invariants[*k].name,
+                plural_steps(outcome.trace.len())
+            ));
+            out.push_str(&trace_text(model, outcome));
+            out.push_str(&format!("\n  {stats}\n"));
+        }
+        Verdict::Deadlock => {
+            out.push_str(&format!(
+                "{name}: deadlock: no step is possible after {}\n\n",
+                plural_steps(outcome.trace.len())
+            ));
+            out.push_str(&trace_text(model, outcome));
+            out.push_str(&format!(
+                "\n  {stats}\n  hint: if such states may stop, declare them with `terminal <condition>`, or pass --no-deadlock\n"
+            ));
+        }
+        Verdict::Error(e) => {
+            if !outcome.trace.is_empty() {
+                out.push_str(&format!("{name}: the error happens in this run:\n\n"));
+                out.push_str(&trace_text(model, outcome));
+                if let Some(step) = &e.step {
+                    out.push_str(&format!("         then {} fails\n", step_name(prog, step)));
+                }
+            }
+            out.push_str(&format!("\n  {stats}\n"));
+        }
+        Verdict::Incomplete(l) => {
+            out.push_str(&format!(
+                "{name}: incomplete: stopped by {} before every state was explored; no violation found so far\n  {stats}\n",
+                limit_word(*l)
+            ));
+        }
+    }
+    out
+}
