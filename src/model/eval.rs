@@ -12,7 +12,9 @@ use std::sync::{Arc, RwLock};
 use hashbrown::HashMap;
 
 use super::layout::{Domain, Domains, MAX_DOMAIN};
+use super::ops::{contains, union};
 use super::value::{List, Value};
+use super::visit::{collect_all_of, stmt_exprs};
 use crate::diag::Span;
 use crate::parser::ast::{BinOp, Quant, UnOp};
 use crate::sema::program::*;
@@ -28,7 +30,7 @@ pub struct EvalError {
 
 pub type R<T> = Result<T, EvalError>;
 
-fn err<T>(span: Span, message: impl Into<String>) -> R<T> {
+pub(super) fn err<T>(span: Span, message: impl Into<String>) -> R<T> {
     Err(EvalError {
         span,
         message: message.into(),
@@ -709,109 +711,6 @@ impl<'p> Evaluator<'p> {
             _ => return err(span, "internal: operator applied to the wrong values"),
         })
     }
-
-    fn builtin(
-        &self,
-        b: &Builtin,
-        args: &[TExpr],
-        span: Span,
-        vars: &[Value],
-        locals: &mut Vec<Value>,
-    ) -> R<Value> {
-        let a = self.eval(&args[0], vars, locals)?;
-        Ok(match (b, a) {
-            (Builtin::Card, Value::Set(xs)) => Value::Int(xs.len() as i64),
-            (Builtin::Powerset, Value::Set(xs)) => {
-                if xs.len() > 20 {
-                    return err(
-                        span,
-                        format!("powerset of a set of {} elements is too large", xs.len()),
-                    );
-                }
-                let n = xs.len();
-                Value::set_from(
-                    (0u32..(1 << n))
-                        .map(|m| {
-                            Value::Set(
-                                (0..n)
-                                    .filter(|i| m >> i & 1 == 1)
-                                    .map(|i| xs[i].clone())
-                                    .collect(),
-                            )
-                        })
-                        .collect(),
-                )
-            }
-            (Builtin::Min, Value::Set(xs)) => match xs.first() {
-                Some(x) => x.clone(),
-                None => return err(span, "`min` of an empty set"),
-            },
-            (Builtin::Max, Value::Set(xs)) => match xs.last() {
-                Some(x) => x.clone(),
-                None => return err(span, "`max` of an empty set"),
-            },
-            (Builtin::Head, Value::Seq(xs)) => match xs.first() {
-                Some(x) => x.clone(),
-                None => return err(span, "`head` of an empty sequence"),
-            },
-            (Builtin::Tail, Value::Seq(xs)) => match xs.split_first() {
-                Some((_, rest)) => Value::Seq(rest.into()),
-                None => return err(span, "`tail` of an empty sequence"),
-            },
-            (Builtin::Append, Value::Seq(xs)) => {
-                let mut v = xs.to_vec();
-                v.push(self.eval(&args[1], vars, locals)?);
-                Value::Seq(v.into())
-            }
-            (Builtin::Len, Value::Seq(xs)) => Value::Int(xs.len() as i64),
-            (Builtin::IsSome, v) => Value::Bool(matches!(v, Value::Some(_))),
-            (Builtin::IsNone, v) => Value::Bool(matches!(v, Value::None)),
-            (Builtin::Get, Value::Some(x)) => (*x).clone(),
-            (Builtin::Get, _) => return err(span, "`get` of `none`"),
-            (Builtin::Keys, Value::Map(kvs)) => {
-                Value::Set(kvs.iter().map(|(k, _)| k.clone()).collect())
-            }
-            _ => return err(span, "internal: built-in applied to the wrong value"),
-        })
-    }
-}
-
-fn contains(set: &Value, x: &Value) -> bool {
-    match set {
-        Value::Set(xs) => xs.binary_search(x).is_ok(),
-        _ => false,
-    }
-}
-
-fn union(x: List<Value>, y: List<Value>) -> List<Value> {
-    if y.is_empty() {
-        return x;
-    }
-    if x.is_empty() {
-        return y;
-    }
-    let mut out = Vec::with_capacity(x.len() + y.len());
-    let (mut i, mut j) = (0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(x[i].clone());
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(y[j].clone());
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(x[i].clone());
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&x[i..]);
-    out.extend_from_slice(&y[j..]);
-    out.into()
 }
 
 /// Is every value of type `v` also of type `slot`, so that no run-time
@@ -841,95 +740,5 @@ pub fn statically_fits(v: &Type, slot: &Type) -> bool {
                     .all(|((n, x), (m, y))| n == m && statically_fits(x, y))
         }
         _ => false,
-    }
-}
-
-/// Calls `f` on every expression directly in a statement (and its blocks).
-fn stmt_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
-    match s {
-        TStmt::Require(e) | TStmt::Let(_, e) => f(e),
-        TStmt::Assign(p, e) => {
-            f(e);
-            for el in &p.path {
-                if let PathElem::Index(k) = el {
-                    f(k);
-                }
-            }
-        }
-        TStmt::If(c, t, e) => {
-            f(c);
-            t.iter().chain(e).for_each(|s| stmt_exprs(s, f));
-        }
-        TStmt::Pick(bs, body) => {
-            bs.iter().for_each(|(_, e)| f(e));
-            body.iter().for_each(|s| stmt_exprs(s, f));
-        }
-        TStmt::Either(arms) => arms.iter().flatten().for_each(|s| stmt_exprs(s, f)),
-    }
-}
-
-/// The types whose every value an expression lists (`AllOf`).
-fn collect_all_of(e: &TExpr, out: &mut Vec<Type>) {
-    let mut go = |x: &TExpr| collect_all_of(x, out);
-    match &e.kind {
-        TExprKind::AllOf(t) => {
-            if !out.contains(t) {
-                out.push(t.clone());
-            }
-        }
-        TExprKind::Bool(_)
-        | TExprKind::Int(_)
-        | TExprKind::Atom(_)
-        | TExprKind::Member(..)
-        | TExprKind::NoneLit
-        | TExprKind::Var(_)
-        | TExprKind::Local(_) => {}
-        TExprKind::Some(x)
-        | TExprKind::Unary(_, x)
-        | TExprKind::Field(x, _)
-        | TExprKind::TupleField(x, _)
-        | TExprKind::MsgField(x, _) => go(x),
-        TExprKind::Binary(_, a, b)
-        | TExprKind::Range(a, b)
-        | TExprKind::Index(a, b)
-        | TExprKind::Let(_, a, b) => {
-            go(a);
-            go(b);
-        }
-        TExprKind::MapComp(_, a, b) | TExprKind::Choose(_, a, b) => {
-            go(a);
-            go(b);
-        }
-        TExprKind::Call(_, xs)
-        | TExprKind::Builtin(_, xs)
-        | TExprKind::Tuple(xs)
-        | TExprKind::Record(xs)
-        | TExprKind::Msg(_, xs)
-        | TExprKind::SetLit(xs)
-        | TExprKind::SeqLit(xs) => xs.iter().for_each(go),
-        TExprKind::MapLit(ps) => ps.iter().for_each(|(k, v)| {
-            go(k);
-            go(v);
-        }),
-        TExprKind::SetComp(b, bs, f) => {
-            go(b);
-            bs.iter().for_each(|(_, s)| go(s));
-            if let Some(f) = f {
-                go(f);
-            }
-        }
-        TExprKind::If(c, a, b) => {
-            go(c);
-            go(a);
-            go(b);
-        }
-        TExprKind::Quant(_, bs, b) => {
-            bs.iter().for_each(|(_, s)| go(s));
-            go(b);
-        }
-        TExprKind::Is(x, _, tests) => {
-            go(x);
-            tests.iter().flatten().for_each(go);
-        }
     }
 }

@@ -11,7 +11,9 @@
 
 pub mod eval;
 pub mod layout;
+mod ops;
 pub mod value;
+mod visit;
 
 use std::sync::Arc;
 

@@ -11,14 +11,18 @@
 //! only when there are no errors. Every variable in that program has a finite
 //! type.
 
+mod access;
 mod consts;
 mod decls;
 mod expr;
+mod net;
+mod ops;
 pub mod print;
 pub mod program;
 mod stmt;
 #[cfg(test)]
 mod tests;
+mod typeexpr;
 pub mod types;
 
 use std::collections::HashMap;
