@@ -123,6 +123,19 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Runs an action body from a state; appends each successor's variables.
+    /// Checks a body's leading `require`s (which change nothing) on the
+    /// current state: `None` if one fails, else where the rest begins.
+    pub fn leading_guards(&self, body: &[TStmt], vars: &[Value], locals: &mut Vec<Value>) -> R<Option<usize>> {
+        let mut from = 0;
+        while let Some(TStmt::Require(c)) = body.get(from) {
+            if !self.bool(c, vars, locals)? {
+                return Ok(None);
+            }
+            from += 1;
+        }
+        Ok(Some(from))
+    }
+
     pub fn run_body(
         &self,
         body: &[TStmt],
@@ -167,9 +180,12 @@ impl<'p> Evaluator<'p> {
                 TStmt::Either(arms) => {
                     let rest = Cont::Then(&stmts[i + 1..], k);
                     for arm in arms {
+                        let Some(from) = self.leading_guards(arm, vars, locals)? else {
+                            continue;
+                        };
                         let mut v2 = vars.clone();
                         let mut l2 = locals.clone();
-                        self.run(arm, &rest, &mut v2, &mut l2, out)?;
+                        self.run(&arm[from..], &rest, &mut v2, &mut l2, out)?;
                     }
                     return Ok(());
                 }
@@ -196,9 +212,14 @@ impl<'p> Evaluator<'p> {
         out: &mut Vec<Vec<Value>>,
     ) -> R<()> {
         let Some((l, set)) = binders.get(at) else {
+            // Most choices fail their first `require`: check the leading
+            // ones before copying the state for this choice.
+            let Some(from) = self.leading_guards(body, vars, locals)? else {
+                return Ok(());
+            };
             let mut v2 = vars.clone();
             let mut l2 = locals.clone();
-            return self.run(body, k, &mut v2, &mut l2, out);
+            return self.run(&body[from..], k, &mut v2, &mut l2, out);
         };
         let elems = self.set_elems(set, vars, locals)?;
         for x in elems.iter() {
@@ -382,7 +403,17 @@ impl<'p> Evaluator<'p> {
         // Nesting is bounded (by the parser; functions do not recurse), but
         // a deep expression inside nested calls could still outgrow a small
         // thread's stack. (Checking only every few levels with a thread-local
-        // counter was measured slower than stacker's own check.)
+        // counter was measured slower than stacker's own check.) Leaves,
+        // most evaluations, cannot recurse and skip the check.
+        match &e.kind {
+            TExprKind::Var(v) => return Ok(vars[*v].clone()),
+            TExprKind::Local(l) => return Ok(locals[*l].clone()),
+            TExprKind::Int(n) => return Ok(Value::Int(*n)),
+            TExprKind::Bool(b) => return Ok(Value::Bool(*b)),
+            TExprKind::Atom(a) => return Ok(Value::Atom(*a)),
+            TExprKind::Member(s, i) => return Ok(Value::Member(*s as u32, *i)),
+            _ => {}
+        }
         crate::parser::grow(|| self.eval_inner(e, vars, locals))
     }
 

@@ -261,14 +261,23 @@ impl Model for CompiledModel<'_> {
             self.for_each_binding(ai, a, &mut |args: &[Value]| {
                 let mut locals = vec![Value::Bool(false); a.locals.len()];
                 locals[..args.len()].clone_from_slice(args);
-                let mut working = vars.clone();
                 results.clear();
                 let step = || Step {
                     action: ai as u32,
                     args: args.to_vec(),
                 };
+                let fail = |error| ModelError {
+                    error,
+                    step: Some(step()),
+                };
+                // Most bindings are disabled by a leading `require`: check
+                // those before copying the variables.
+                let Some(from) = self.eval.leading_guards(&a.body, &vars, &mut locals).map_err(fail)? else {
+                    return Ok(());
+                };
+                let mut working = vars.clone();
                 self.eval
-                    .run_body(&a.body, &mut working, &mut locals, &mut results)
+                    .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
                     .map_err(|error| ModelError {
                         error,
                         step: Some(step()),
