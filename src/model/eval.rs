@@ -122,10 +122,14 @@ impl<'p> Evaluator<'p> {
         d.get(ty).map_err(|m| EvalError { span, message: m })
     }
 
-    /// Runs an action body from a state; appends each successor's variables.
     /// Checks a body's leading `require`s (which change nothing) on the
     /// current state: `None` if one fails, else where the rest begins.
-    pub fn leading_guards(&self, body: &[TStmt], vars: &[Value], locals: &mut Vec<Value>) -> R<Option<usize>> {
+    pub fn leading_guards(
+        &self,
+        body: &[TStmt],
+        vars: &[Value],
+        locals: &mut Vec<Value>,
+    ) -> R<Option<usize>> {
         let mut from = 0;
         while let Some(TStmt::Require(c)) = body.get(from) {
             if !self.bool(c, vars, locals)? {
@@ -136,6 +140,7 @@ impl<'p> Evaluator<'p> {
         Ok(Some(from))
     }
 
+    /// Runs an action body from a state; appends each successor's variables.
     pub fn run_body(
         &self,
         body: &[TStmt],

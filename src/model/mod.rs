@@ -272,7 +272,11 @@ impl Model for CompiledModel<'_> {
                 };
                 // Most bindings are disabled by a leading `require`: check
                 // those before copying the variables.
-                let Some(from) = self.eval.leading_guards(&a.body, &vars, &mut locals).map_err(fail)? else {
+                let Some(from) = self
+                    .eval
+                    .leading_guards(&a.body, &vars, &mut locals)
+                    .map_err(fail)?
+                else {
                     return Ok(());
                 };
                 let mut working = vars.clone();
