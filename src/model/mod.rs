@@ -275,17 +275,14 @@ impl Model for CompiledModel<'_> {
                 let Some(from) = self
                     .eval
                     .leading_guards(&a.body, &vars, &mut locals)
-                    .map_err(fail)?
+                    .map_err(&fail)?
                 else {
                     return Ok(());
                 };
                 let mut working = vars.clone();
                 self.eval
                     .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
-                    .map_err(|error| ModelError {
-                        error,
-                        step: Some(step()),
-                    })?;
+                    .map_err(&fail)?;
                 if results.is_empty() {
                     return Ok(());
                 }
