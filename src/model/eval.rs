@@ -604,7 +604,12 @@ impl<'p> Evaluator<'p> {
     }
 
     fn list(&self, es: &[TExpr], vars: &[Value], locals: &mut Vec<Value>) -> R<Vec<Value>> {
-        es.iter().map(|e| self.eval(e, vars, locals)).collect()
+        // A plain loop: collecting into a `Result` measured slower here.
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            out.push(self.eval(e, vars, locals)?);
+        }
+        Ok(out)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -461,6 +461,42 @@ impl Layout {
     }
 }
 
+/// Updates the bits of a set stored at `off` from `was` to `new` (both
+/// sorted): only the elements that differ are looked up. `None` if an
+/// element is not in the domain.
+pub fn set_diff(
+    d: &Domain,
+    off: usize,
+    was: &[Value],
+    new: &[Value],
+    w: &mut BitWriter,
+) -> Option<()> {
+    let (mut i, mut j) = (0, 0);
+    while i < was.len() || j < new.len() {
+        let ord = match (was.get(i), new.get(j)) {
+            (Some(a), Some(b)) if a == b => std::cmp::Ordering::Equal,
+            (Some(a), Some(b)) => a.cmp(b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match ord {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                w.clear(off + *d.index.get(&was[i])? as usize, 1);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                w.set_bit(off + *d.index.get(&new[j])? as usize);
+                j += 1;
+            }
+        }
+    }
+    Some(())
+}
+
 pub struct BitWriter {
     pub words: Vec<u64>,
     pub pos: usize,
@@ -502,7 +538,7 @@ impl BitWriter {
         }
         self.pos += bits as usize;
     }
-    fn set_bit(&mut self, at: usize) {
+    pub fn set_bit(&mut self, at: usize) {
         self.words[at / 64] |= 1 << (at % 64);
     }
     fn skip(&mut self, bits: u32) {

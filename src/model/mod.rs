@@ -122,6 +122,12 @@ impl<'p> CompiledModel<'p> {
             if *v == old[i] {
                 continue;
             }
+            // A set that gained or lost a few elements (a message sent):
+            // flip just their bits.
+            if let (Layout::Set(d), Value::Set(new), Value::Set(was)) = (l, v, &old[i]) {
+                layout::set_diff(d, self.offsets[i], was, new, &mut w).ok_or(i)?;
+                continue;
+            }
             let (off, len) = (self.offsets[i], l.bits() as usize);
             w.clear(off, len);
             w.pos = off;
