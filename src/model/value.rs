@@ -105,41 +105,21 @@ fn write(out: &mut String, v: &Value, ty: &Type, prog: &Program) {
                 }
                 out.push('}');
             } else {
-                out.push('(');
-                for (i, x) in xs.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    let t = match ty {
-                        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Unknown),
-                        _ => Type::Unknown,
-                    };
-                    write(out, x, &t, prog);
-                }
-                out.push(')');
+                let ts: Vec<Type> = match ty {
+                    Type::Tuple(ts) => ts.clone(),
+                    _ => Vec::new(),
+                };
+                let elem = |i: usize| ts.get(i).cloned().unwrap_or(Type::Unknown);
+                write_list(out, xs, ('(', ')'), elem, prog);
             }
         }
         Value::Set(xs) => {
-            out.push('{');
             let t = elem(ty);
-            for (i, x) in xs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write(out, x, &t, prog);
-            }
-            out.push('}');
+            write_list(out, xs, ('{', '}'), |_| t.clone(), prog);
         }
         Value::Seq(xs) => {
-            out.push('[');
             let t = elem(ty);
-            for (i, x) in xs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write(out, x, &t, prog);
-            }
-            out.push(']');
+            write_list(out, xs, ('[', ']'), |_| t.clone(), prog);
         }
         Value::Map(kvs) => {
             let (kt, vt) = match ty {
@@ -172,4 +152,22 @@ fn write(out: &mut String, v: &Value, ty: &Type, prog: &Program) {
             }
         }
     }
+}
+
+/// `xs` between brackets, separated by commas; element `i` has type `elem(i)`.
+fn write_list(
+    out: &mut String,
+    xs: &[Value],
+    (open, close): (char, char),
+    elem: impl Fn(usize) -> Type,
+    prog: &Program,
+) {
+    out.push(open);
+    for (i, x) in xs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write(out, x, &elem(i), prog);
+    }
+    out.push(close);
 }

@@ -200,36 +200,11 @@ impl Sema<'_> {
                 te(TExprKind::Tuple(items), t, span)
             }
             ExprKind::SetLit(items) => {
-                let items: Vec<TExpr> = items.iter().map(|x| self.expr(x)).collect();
-                let mut t = Type::Unknown;
-                for i in &items {
-                    t = match join(&t, &i.ty, &self.prog) {
-                        Some(j) => j,
-                        None => {
-                            let (a, b) = (t.show(&self.prog), i.ty.show(&self.prog));
-                            self.err(
-                                Diag::error(i.span, format!("a set holds values of one type: this is {b}, earlier elements are {a}"))
-                                    .label(format!("this is {b}")),
-                            );
-                            t
-                        }
-                    };
-                }
+                let (items, t) = self.elements(items, "a set");
                 te(TExprKind::SetLit(items), Type::Set(Box::new(t)), span)
             }
             ExprKind::SeqLit(items) => {
-                let items: Vec<TExpr> = items.iter().map(|x| self.expr(x)).collect();
-                let mut t = Type::Unknown;
-                for i in &items {
-                    t = join(&t, &i.ty, &self.prog).unwrap_or_else(|| {
-                        let (a, b) = (t.show(&self.prog), i.ty.show(&self.prog));
-                        self.err(
-                            Diag::error(i.span, format!("a sequence holds values of one type: this is {b}, earlier elements are {a}"))
-                                .label(format!("this is {b}")),
-                        );
-                        t.clone()
-                    });
-                }
+                let (items, t) = self.elements(items, "a sequence");
                 let n = items.len() as u32;
                 te(TExprKind::SeqLit(items), Type::Seq(Box::new(t), n), span)
             }
@@ -289,13 +264,7 @@ impl Sema<'_> {
                 te(TExprKind::SetComp(Box::new(body), bs, filter), t, span)
             }
             ExprKind::SetFilter(x, set, pred) => {
-                let set = self.expr(set);
-                let elem = self.expect_set(&set, "a filter");
-                let mark = self.scope.len();
-                let l = self.bind(x, elem.clone());
-                let pred = self.expr(pred);
-                self.expect_bool(&pred, "a filter");
-                self.scope.truncate(mark);
+                let (set, elem, l, pred) = self.bound_predicate(x, set, pred, "a filter");
                 let body = te(TExprKind::Local(l), elem.clone(), x.span);
                 let t = Type::Set(Box::new(elem));
                 te(
@@ -337,13 +306,7 @@ impl Sema<'_> {
                 )
             }
             ExprKind::Choose(x, set, pred) => {
-                let set = self.expr(set);
-                let elem = self.expect_set(&set, "`choose`");
-                let mark = self.scope.len();
-                let l = self.bind(x, elem.clone());
-                let pred = self.expr(pred);
-                self.expect_bool(&pred, "`choose`");
-                self.scope.truncate(mark);
+                let (set, elem, l, pred) = self.bound_predicate(x, set, pred, "`choose`");
                 te(
                     TExprKind::Choose(l, Box::new(set), Box::new(pred)),
                     elem,
@@ -424,6 +387,47 @@ impl Sema<'_> {
                 te(TExprKind::Is(Box::new(x), v, tests), Type::Bool, span)
             }
         }
+    }
+
+    /// The elements of a set or sequence literal and their common type.
+    fn elements(&mut self, items: &[Expr], what: &str) -> (Vec<TExpr>, Type) {
+        let items: Vec<TExpr> = items.iter().map(|x| self.expr(x)).collect();
+        let mut t = Type::Unknown;
+        for i in &items {
+            t = join(&t, &i.ty, &self.prog).unwrap_or_else(|| {
+                let (a, b) = (t.show(&self.prog), i.ty.show(&self.prog));
+                self.err(
+                    Diag::error(
+                        i.span,
+                        format!(
+                            "{what} holds values of one type: this is {b}, earlier elements are {a}"
+                        ),
+                    )
+                    .label(format!("this is {b}")),
+                );
+                t.clone()
+            });
+        }
+        (items, t)
+    }
+
+    /// `x in S: p` (a filter or `choose`): the set, its element type, the
+    /// bound name's slot and the condition, with `x` in scope only in `p`.
+    fn bound_predicate(
+        &mut self,
+        x: &ast::Ident,
+        set: &Expr,
+        pred: &Expr,
+        what: &str,
+    ) -> (TExpr, Type, LocalId, TExpr) {
+        let set = self.expr(set);
+        let elem = self.expect_set(&set, what);
+        let mark = self.scope.len();
+        let l = self.bind(x, elem.clone());
+        let pred = self.expr(pred);
+        self.expect_bool(&pred, what);
+        self.scope.truncate(mark);
+        (set, elem, l, pred)
     }
 
     pub(crate) fn warn_unused_local(&mut self, l: LocalId) {
