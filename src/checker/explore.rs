@@ -127,6 +127,8 @@ pub struct Outcome<M: Model> {
 /// One successor, with what the explorer needs to know about it, computed
 /// (possibly on a worker thread) before it is merged into the store.
 struct Succ<M: Model> {
+    /// Its position among the successors the model produced.
+    position: u32,
     label: M::Label,
     state: M::State,
     fp: u64,
@@ -158,7 +160,7 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let mut already_stored = 0;
     let mut succ = Vec::with_capacity(out.len());
-    for (label, state) in out {
+    for (position, (label, state)) in out.into_iter().enumerate() {
         let fp = fingerprint(&state);
         let inside = model.within_constraints(&state);
         if matches!(inside, Ok(true)) && store.contains(fp) {
@@ -167,6 +169,7 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
             continue;
         }
         succ.push(Succ {
+            position: position as u32,
             label,
             state,
             fp,
@@ -181,9 +184,106 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     }
 }
 
-/// A stored state waiting to be expanded: its index, the state, its level
-/// (0 for an initial state).
-type Pending<S> = (u32, S, u32);
+/// The states waiting to be expanded, packed into one flat queue of words
+/// (see [`Model::pack`]): no allocation per state, and no index or level
+/// stored with a state breadth-first. There, states are stored (given their
+/// indices) in the order they are queued, so the queue holds consecutive
+/// indices from `head` on; the current level's states come first, then
+/// the next level's. Depth-first, the queue is a stack, and each state's
+/// index and level are kept in `meta`.
+struct Frontier {
+    width: usize,
+    dfs: bool,
+    words: std::collections::VecDeque<u64>,
+    /// Breadth-first: the index of the first queued state, the level being
+    /// expanded (none before the first) and how many of its states are
+    /// still queued.
+    head: u32,
+    level: Option<u32>,
+    level_left: usize,
+    meta: Vec<(u32, u32)>,
+    buf: Vec<u64>,
+}
+
+/// States taken from the frontier to be expanded, in order: each one's
+/// index and level, and their words (unpacked by whoever expands them).
+struct Batch {
+    meta: Vec<(u32, u32)>,
+    words: Vec<u64>,
+}
+
+impl Frontier {
+    fn new(width: usize, dfs: bool) -> Frontier {
+        Frontier {
+            width,
+            dfs,
+            words: Default::default(),
+            head: 0,
+            level: None,
+            level_left: 0,
+            meta: Vec::new(),
+            buf: Vec::with_capacity(width),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.words.len() / self.width
+    }
+
+    /// Queues stored state `index` at `level` (depth-first: to be expanded
+    /// next; breadth-first: after every state queued before it).
+    fn push<M: Model>(&mut self, model: &M, index: u32, s: &M::State, level: u32) {
+        self.buf.clear();
+        model.pack(s, &mut self.buf);
+        assert_eq!(
+            self.buf.len(),
+            self.width,
+            "the model packed a state to the wrong width"
+        );
+        if self.dfs {
+            self.meta.push((index, level));
+        } else {
+            debug_assert_eq!(index as usize, self.head as usize + self.len());
+            debug_assert_eq!(level, self.level.map_or(0, |l| l + 1));
+        }
+        self.words.extend(&self.buf);
+    }
+
+    /// Up to `n` states to expand next, in order, all of the same level.
+    fn take(&mut self, n: usize) -> Batch {
+        let w = self.width;
+        if self.dfs {
+            let k = n.min(self.meta.len());
+            let at = self.words.len() - k * w;
+            // The top of the stack first.
+            let mut batch = Batch {
+                meta: self.meta.drain(self.meta.len() - k..).rev().collect(),
+                words: Vec::with_capacity(k * w),
+            };
+            let top: Vec<u64> = self.words.drain(at..).collect();
+            for c in top.chunks_exact(w).rev() {
+                batch.words.extend_from_slice(c);
+            }
+            return batch;
+        }
+        if self.level_left == 0 {
+            // The current level is done: what is queued is the next one.
+            self.level_left = self.len();
+            if self.level_left > 0 {
+                self.level = Some(self.level.map_or(0, |l| l + 1));
+            }
+        }
+        let k = n.min(self.level_left);
+        let level = self.level.unwrap_or(0);
+        let batch = Batch {
+            meta: (0..k as u32).map(|j| (self.head + j, level)).collect(),
+            words: self.words.drain(..k * w).collect(),
+        };
+        self.head += k as u32;
+        self.level_left -= k;
+        batch
+    }
+}
 
 /// Explores the model's reachable states.
 ///
@@ -254,10 +354,9 @@ where
         Ok(v) => v,
         Err(e) => return finish(&store, stats, depth, Verdict::Error(e), Vec::new()),
     };
-    // BFS expands `frontier` (one level, in order) while filling `next`;
-    // DFS keeps its stack in `frontier` and pops from the end.
-    let mut frontier: Vec<Pending<M::State>> = Vec::new();
-    for s in inits {
+    let width = model.state_words();
+    let mut frontier = Frontier::new(width, cfg.dfs);
+    for (position, s) in inits.into_iter().enumerate() {
         stats.generated += 1;
         let lone = |s: &M::State| {
             vec![TraceStep {
@@ -274,18 +373,28 @@ where
             Err(e) => return finish(&store, stats, depth, Verdict::Error(e), lone(&s)),
         };
         if inside {
-            let (i, new) = store.insert(fingerprint(&s), NO_PARENT);
+            let new = store.insert(fingerprint(&s), NO_PARENT, position as u32);
             depth = 1;
-            if new && violated.is_none() {
-                frontier.push((i, s.clone(), 0));
+            if let Some(i) = new
+                && violated.is_none()
+            {
+                frontier.push(model, i, &s, 0);
             }
         }
         if let Some(k) = violated {
             return finish(&store, stats, depth, Verdict::Invariant(k), lone(&s));
         }
     }
-    // Both orders take from the end of `frontier`.
-    frontier.reverse();
+    if cfg.dfs {
+        // The first initial state is expanded first.
+        let mut queued = Frontier::new(model.state_words(), true);
+        std::mem::swap(&mut queued, &mut frontier);
+        let all = queued.take(usize::MAX);
+        // `take` gave the top of the stack (the last initial state) first.
+        for (&(i, level), c) in all.meta.iter().zip(all.words.chunks_exact(width)) {
+            frontier.push(model, i, &model.unpack(c), level);
+        }
+    }
 
     let pool = if cfg.workers > 1 && !cfg.dfs {
         rayon::ThreadPoolBuilder::new()
@@ -304,24 +413,14 @@ where
     // one of the workers, so the others (idle, spinning, during a merge) do
     // not take a core away from it.
     let search = move || {
-        let mut next: Vec<Pending<M::State>> = Vec::new();
         let mut hit_depth_limit = false;
         let mut last_observed = Instant::now();
         loop {
-            if !cfg.dfs && frontier.is_empty() {
-                if next.is_empty() {
-                    break;
-                }
-                std::mem::swap(&mut frontier, &mut next);
-                frontier.reverse();
-            }
-            if frontier.is_empty() {
+            // The next batch of states to expand, in order.
+            let todo = frontier.take(batch);
+            if todo.meta.is_empty() {
                 break;
             }
-            // The next batch of states to expand, in order.
-            let take = batch.min(frontier.len());
-            let todo: Vec<Pending<M::State>> =
-                frontier.drain(frontier.len() - take..).rev().collect();
             if let Some(limit) = cfg.time_limit
                 && start.elapsed() > limit
             {
@@ -339,29 +438,32 @@ where
                     distinct: store.len() as u64,
                     generated: stats.generated,
                     depth: depth as u64,
-                    queue: (frontier.len() + next.len() + todo.len()) as u64,
+                    queue: (frontier.len() + todo.meta.len()) as u64,
                     elapsed: start.elapsed(),
                 };
                 if let Control::Stop(l) = observe(&p) {
                     return finish(&store, stats, depth, Verdict::Incomplete(l), Vec::new());
                 }
             }
-            let (todo, beyond): (Vec<_>, Vec<_>) = todo
-                .into_iter()
-                .partition(|(_, _, level)| cfg.max_depth.is_none_or(|d| (*level as u64) + 1 < d));
-            if !beyond.is_empty() {
+            // States at the depth limit are not expanded.
+            let beyond = |level: u32| cfg.max_depth.is_some_and(|d| level as u64 + 1 >= d);
+            if todo.meta.iter().any(|&(_, level)| beyond(level)) {
                 hit_depth_limit = true;
             }
+            let todo: Vec<(u32, u32, &[u64])> = todo
+                .meta
+                .iter()
+                .zip(todo.words.chunks_exact(width))
+                .filter(|((_, level), _)| !beyond(*level))
+                .map(|(&(i, level), words)| (i, level, words))
+                .collect();
+            let expand_one =
+                |words: &[u64]| expand(model, &store, &model.unpack(words), cfg.check_deadlock);
             let mut expansions: Vec<Expansion<M>> = if parallel {
                 use rayon::prelude::*;
-                let store_ref = &store;
-                todo.par_iter()
-                    .map(|(_, s, _)| expand(model, store_ref, s, cfg.check_deadlock))
-                    .collect()
+                todo.par_iter().map(|t| expand_one(t.2)).collect()
             } else {
-                todo.iter()
-                    .map(|(_, s, _)| expand(model, &store, s, cfg.check_deadlock))
-                    .collect()
+                todo.iter().map(|t| expand_one(t.2)).collect()
             };
             // Which successors need their invariants checked: a state new to the
             // store is checked once, at its first occurrence in the batch (many
@@ -403,7 +505,7 @@ where
                     .for_each(|(e, f)| check_some(e, f));
             }
             // Merge, in order, exactly as one thread would.
-            for ((cur, _, level), exp) in todo.into_iter().zip(expansions) {
+            for (&(cur, level, _), exp) in todo.iter().zip(expansions) {
                 let succ = match exp.succ {
                     Ok(v) => v,
                     Err(e) => {
@@ -434,8 +536,7 @@ where
                     };
                     // A state outside the constraints is checked, never stored.
                     let new = if inside {
-                        let (i, new) = store.insert(sc.fp, cur);
-                        new.then_some(i)
+                        store.insert(sc.fp, cur, sc.position)
                     } else {
                         None
                     };
@@ -460,7 +561,11 @@ where
                     let Some(i) = new else {
                         continue;
                     };
-                    pushed.push((i, sc.state, level + 1));
+                    if cfg.dfs {
+                        pushed.push((i, sc.state));
+                    } else {
+                        frontier.push(model, i, &sc.state, level + 1);
+                    }
                     if let Some(m) = cfg.max_states
                         && store.len() as u64 >= m
                     {
@@ -473,11 +578,9 @@ where
                         );
                     }
                 }
-                if cfg.dfs {
-                    // The first successor is expanded first, as a stack would.
-                    frontier.extend(pushed.into_iter().rev());
-                } else {
-                    next.extend(pushed);
+                // Depth-first, the first successor is expanded first.
+                for (i, s) in pushed.into_iter().rev() {
+                    frontier.push(model, i, &s, level + 1);
                 }
             }
         }
@@ -495,36 +598,30 @@ where
 }
 
 /// Rebuilds the run to stored state `i` by replaying the model along the
-/// parent links: at each step, the first successor (in the model's order)
-/// whose fingerprint is the stored one. `validate` re-checks the result.
+/// logged way to it: the initial state, then at each step the successor at
+/// the logged position (in the model's order). `validate` re-checks the
+/// result.
 fn rebuild<M: Model>(model: &M, store: &Store, i: u32) -> Vec<TraceStep<M>> {
     let path = store.path_to(i);
     let mut out: Vec<TraceStep<M>> = Vec::with_capacity(path.len());
-    let Ok(inits) = model.initial_states() else {
+    let Ok(mut inits) = model.initial_states() else {
         return out;
     };
-    let Some(first) = inits
-        .into_iter()
-        .find(|s| fingerprint(s) == store.fp(path[0]))
-    else {
+    if path[0] as usize >= inits.len() {
         return out;
-    };
+    }
     out.push(TraceStep {
         label: None,
-        state: first,
+        state: inits.swap_remove(path[0] as usize),
     });
     let mut succ = Vec::new();
-    for &next in &path[1..] {
+    for &position in &path[1..] {
         succ.clear();
         let prev = &out[out.len() - 1].state;
-        if model.successors(prev, &mut succ).is_err() {
+        if model.successors(prev, &mut succ).is_err() || position as usize >= succ.len() {
             return out;
         }
-        let want = store.fp(next);
-        let Some(pos) = succ.iter().position(|(_, s)| fingerprint(s) == want) else {
-            return out;
-        };
-        let (label, state) = succ.swap_remove(pos);
+        let (label, state) = succ.swap_remove(position as usize);
         out.push(TraceStep {
             label: Some(label),
             state,

@@ -48,4 +48,13 @@ pub trait Model {
     fn within_constraints(&self, s: &Self::State) -> Result<bool, Self::Error>;
     /// Whether `s` may have no successor without that being a deadlock.
     fn may_stop(&self, s: &Self::State) -> Result<bool, Self::Error>;
+
+    /// How many 64-bit words [`Model::pack`] writes for every state: the
+    /// explorer keeps its frontier as one flat array of them, with no
+    /// allocation per state.
+    fn state_words(&self) -> usize;
+    /// Appends exactly `state_words()` words that [`Model::unpack`] turns
+    /// back into `s`.
+    fn pack(&self, s: &Self::State, out: &mut Vec<u64>);
+    fn unpack(&self, words: &[u64]) -> Self::State;
 }

@@ -1,11 +1,14 @@
-//! The visited-state store: 64-bit fingerprints and parent links.
+//! The visited-state store: 64-bit fingerprints, and a compact log of how
+//! each state was first reached.
 //!
 //! Why fingerprints: a state can be hundreds of bytes, and the explorer must
 //! remember every state it has seen. Like TLC (`tlc2.tool.fp`), kripke keeps
-//! only a 64-bit fingerprint of each visited state, plus the index of the
-//! state it was first reached from; full states live only in the frontier.
-//! A trace is rebuilt by replaying the model along the parent links and
-//! picking, at each step, the successor with the stored fingerprint.
+//! only a 64-bit fingerprint of each visited state; full states live only in
+//! the frontier. How a state was first reached is kept apart, in the [`Log`]:
+//! its parent and the position of the step among the parent's successors
+//! (in the model's deterministic order). A trace is rebuilt by replaying the
+//! model from an initial state and taking, at each step, the successor at
+//! the logged position; the explorer then re-validates it.
 //!
 //! The cost is a small chance that two different states share a fingerprint,
 //! in which case the second is wrongly taken as already seen. With `n`
@@ -13,10 +16,17 @@
 //! (the "optimistic" estimate TLC prints); the run reports it. The hash uses
 //! a fixed seed, so fingerprints, and therefore every count and trace, are
 //! the same on every run and machine.
+//!
+//! Memory: the fingerprint table is open addressing with linear probing over
+//! bare `u64` slots (0 marks a free slot, so a fingerprint of 0 is stored as
+//! 1: one more, negligible, way to collide). It is split into 256 shards by
+//! the top bits of the fingerprint, and each shard grows on its own, by a
+//! quarter, when it is 80 % full: slots are 8 bytes at a load between 64 %
+//! and 80 %, so the table costs 10 to 12.5 bytes per state, and growing
+//! never needs a second copy of more than one shard at a time. The log
+//! costs 2 to 4 bytes per state (see [`Log`]).
 
 use std::hash::{Hash, Hasher};
-
-use hashbrown::HashTable;
 
 /// No parent: an initial state.
 pub const NO_PARENT: u32 = u32::MAX;
@@ -62,67 +72,222 @@ pub fn fingerprint<S: Hash + ?Sized>(s: &S) -> u64 {
     h.finish()
 }
 
-/// Fingerprints of the visited states, in the order they were first reached,
-/// with the index of the state each was first reached from.
+const SHARD_BITS: u32 = 8;
+const MIN_SLOTS: usize = 8;
+
+/// One shard of the fingerprint table.
+struct Shard {
+    slots: Box<[u64]>,
+    len: usize,
+}
+
+impl Shard {
+    fn new(cap: usize) -> Shard {
+        Shard {
+            slots: vec![0; cap].into_boxed_slice(),
+            len: 0,
+        }
+    }
+
+    /// Where the probe for `key` starts: the bits below the shard number,
+    /// scaled to the shard's size (any size, not only powers of two).
+    fn home(&self, key: u64) -> usize {
+        (((key << SHARD_BITS) as u128 * self.slots.len() as u128) >> 64) as usize
+    }
+
+    /// The slot holding `key`, or the free slot where it would go.
+    fn probe(&self, key: u64) -> usize {
+        let n = self.slots.len();
+        let mut i = self.home(key);
+        loop {
+            let k = self.slots[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i += 1;
+            if i == n {
+                i = 0;
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = self.slots.len() + self.slots.len() / 4;
+        let old = std::mem::replace(self, Shard::new(cap));
+        for &k in old.slots.iter().filter(|&&k| k != 0) {
+            let i = self.probe(k);
+            self.slots[i] = k;
+        }
+        self.len = old.len;
+    }
+}
+
+/// Which states were first reached from which: one entry per stored state,
+/// in the order they were stored, each the parent's index and the position
+/// of the step among the parent's successors (for an initial state: among
+/// the initial states).
+///
+/// Entries are packed as variable-length integers: the parent as the
+/// difference from the previous entry's parent (zigzag coded: breadth-first,
+/// parents only grow, by little; depth-first, they jump both ways) and the
+/// position as it is. Typical entries take 2 to 3 bytes. Every
+/// [`LOG_BLOCK`] entries, a mark records where the block starts, so finding
+/// an entry decodes at most one block.
 #[derive(Default)]
+struct Log {
+    bytes: Vec<u8>,
+    /// Per block: the offset of its first entry in `bytes`, and the parent
+    /// (plus one; 0 for none) of the entry before it.
+    marks: Vec<(u64, u32)>,
+    len: u32,
+    last: u32,
+}
+
+const LOG_BLOCK: u32 = 64;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+impl Log {
+    fn push(&mut self, parent: u32, position: u32) {
+        if self.len.is_multiple_of(LOG_BLOCK) {
+            self.marks.push((self.bytes.len() as u64, self.last));
+        }
+        // Parents are stored plus one, so that "none" is 0.
+        let p = parent.wrapping_add(1);
+        let delta = i64::from(p) - i64::from(self.last);
+        put_varint(&mut self.bytes, ((delta << 1) ^ (delta >> 63)) as u64);
+        put_varint(&mut self.bytes, u64::from(position));
+        self.last = p;
+        self.len += 1;
+    }
+
+    /// Entry `i`: its parent (or [`NO_PARENT`]) and its position.
+    fn get(&self, i: u32) -> (u32, u32) {
+        let (offset, mut last) = self.marks[(i / LOG_BLOCK) as usize];
+        let mut at = offset as usize;
+        let mut position = 0;
+        for _ in 0..=i % LOG_BLOCK {
+            let z = get_varint(&self.bytes, &mut at);
+            let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
+            last = (i64::from(last) + delta) as u32;
+            position = get_varint(&self.bytes, &mut at) as u32;
+        }
+        (last.wrapping_sub(1), position)
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes.len() + self.marks.len() * std::mem::size_of::<(u64, u32)>()
+    }
+}
+
+/// The visited states: their fingerprints, and for each, in the order they
+/// were stored, how it was first reached.
 pub struct Store {
-    fps: Vec<u64>,
-    parent: Vec<u32>,
-    table: HashTable<u32>,
+    shards: Vec<Shard>,
+    log: Log,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            shards: (0..1 << SHARD_BITS)
+                .map(|_| Shard::new(MIN_SLOTS))
+                .collect(),
+            log: Log::default(),
+        }
+    }
+}
+
+fn key(fp: u64) -> u64 {
+    fp.max(1)
+}
+
+fn shard_of(key: u64) -> usize {
+    (key >> (64 - SHARD_BITS)) as usize
 }
 
 impl Store {
     pub fn len(&self) -> usize {
-        self.fps.len()
+        self.log.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fps.is_empty()
+        self.log.len == 0
     }
 
-    /// Adds a fingerprint if new; returns its index and whether it was new.
-    pub fn insert(&mut self, fp: u64, parent: u32) -> (u32, bool) {
-        if let Some(&i) = self.table.find(fp, |&i| self.fps[i as usize] == fp) {
-            return (i, false);
+    /// Adds a fingerprint if new, reached from `parent` by its successor
+    /// number `position` (or initial state number `position`). Returns the
+    /// state's index if it was new.
+    pub fn insert(&mut self, fp: u64, parent: u32, position: u32) -> Option<u32> {
+        let k = key(fp);
+        let shard = &mut self.shards[shard_of(k)];
+        let mut i = shard.probe(k);
+        if shard.slots[i] == k {
+            return None;
         }
-        let i = self.fps.len() as u32;
-        self.fps.push(fp);
-        self.parent.push(parent);
-        let fps = &self.fps;
-        self.table.insert_unique(fp, i, |&j| fps[j as usize]);
-        (i, true)
+        if (shard.len + 1) * 5 > shard.slots.len() * 4 {
+            shard.grow();
+            i = shard.probe(k);
+        }
+        shard.slots[i] = k;
+        shard.len += 1;
+        let index = self.log.len;
+        assert!(index < NO_PARENT, "more than 2^32 - 1 states");
+        self.log.push(parent, position);
+        Some(index)
     }
 
     pub fn contains(&self, fp: u64) -> bool {
-        self.table
-            .find(fp, |&i| self.fps[i as usize] == fp)
-            .is_some()
+        let k = key(fp);
+        let shard = &self.shards[shard_of(k)];
+        shard.slots[shard.probe(k)] == k
     }
 
-    pub fn fp(&self, i: u32) -> u64 {
-        self.fps[i as usize]
-    }
-
-    /// The indices from an initial state to `i`.
+    /// The way to stored state `i`: the position of the initial state it
+    /// starts from, then the position of each step among its state's
+    /// successors.
     pub fn path_to(&self, mut i: u32) -> Vec<u32> {
-        let mut path = vec![i];
-        while self.parent[i as usize] != NO_PARENT {
-            i = self.parent[i as usize];
-            path.push(i);
+        let mut path = Vec::new();
+        loop {
+            let (parent, position) = self.log.get(i);
+            path.push(position);
+            if parent == NO_PARENT {
+                break;
+            }
+            i = parent;
         }
         path.reverse();
         path
     }
 
-    /// Bytes held per stored state (fingerprint, parent, table slot and its
-    /// control byte, at the table's current load).
+    /// Bytes held per stored state: fingerprint slots (free ones included)
+    /// and the log.
     pub fn bytes_per_state(&self) -> f64 {
         if self.is_empty() {
             return 0.0;
         }
-        let n = self.fps.len() as f64;
-        let slots = self.table.capacity() as f64;
-        (self.fps.capacity() as f64 * 8.0 + self.parent.capacity() as f64 * 4.0 + slots * 5.0) / n
+        let slots: usize = self.shards.iter().map(|s| s.slots.len()).sum();
+        (slots * 8 + self.log.bytes()) as f64 / self.len() as f64
     }
 }
 

@@ -61,6 +61,15 @@ impl Model for Grid {
     fn may_stop(&self, _: &(u8, u8)) -> Result<bool, String> {
         Ok(false)
     }
+    fn state_words(&self) -> usize {
+        1
+    }
+    fn pack(&self, s: &(u8, u8), out: &mut Vec<u64>) {
+        out.push(u64::from(s.0) | u64::from(s.1) << 8);
+    }
+    fn unpack(&self, w: &[u64]) -> (u8, u8) {
+        (w[0] as u8, (w[0] >> 8) as u8)
+    }
 }
 
 fn cfg() -> Config {
@@ -280,14 +289,68 @@ fn fingerprints_are_fixed_and_spread() {
         }
     }
     let mut st = Store::default();
-    assert_eq!(st.insert(7, super::store::NO_PARENT), (0, true));
-    assert_eq!(st.insert(9, 0), (1, true));
-    assert_eq!(st.insert(7, 1), (0, false));
-    assert_eq!(st.path_to(1), vec![0, 1]);
+    assert_eq!(st.insert(7, super::store::NO_PARENT, 0), Some(0));
+    assert_eq!(st.insert(9, 0, 3), Some(1));
+    assert_eq!(st.insert(7, 1, 0), None);
+    assert_eq!(st.path_to(1), vec![0, 3]);
     assert!(
         (collision_probability(1 << 20, 1 << 24)
             - (2f64.powi(20) * (2f64.powi(24) - 2f64.powi(20)) / 2f64.powi(64)))
         .abs()
             < 1e-20
     );
+}
+
+#[test]
+fn store_keeps_every_fingerprint_and_the_way_to_it() {
+    use super::store::{NO_PARENT, Store, fingerprint};
+    // Enough states to grow every shard many times; parents that jump both
+    // ways (as depth-first search makes them) and positions of all sizes.
+    let mut st = Store::default();
+    let n = 200_000u32;
+    let mut way = Vec::new();
+    for i in 0..n {
+        let parent = if i == 0 {
+            NO_PARENT
+        } else {
+            (fingerprint(&i) % u64::from(i)) as u32
+        };
+        let position = (fingerprint(&(i, 1)) >> (i % 40)) as u32;
+        assert_eq!(st.insert(fingerprint(&i), parent, position), Some(i));
+        way.push((parent, position));
+    }
+    // A fingerprint of 0 is kept like any other.
+    assert_eq!(st.insert(0, 0, 0), Some(n));
+    assert_eq!(st.insert(0, 1, 0), None);
+    assert!(st.contains(0));
+    assert_eq!(st.len(), n as usize + 1);
+    for i in (0..n).step_by(7) {
+        assert!(st.contains(fingerprint(&i)));
+        assert_eq!(st.insert(fingerprint(&i), 0, 0), None);
+        assert!(!st.contains(fingerprint(&(i, 2))));
+    }
+    for i in [1, 63, 64, 65, 4_095, 77_777, n - 1] {
+        let mut expect = Vec::new();
+        let mut j = i;
+        loop {
+            let (p, pos) = way[j as usize];
+            expect.push(pos);
+            if p == NO_PARENT {
+                break;
+            }
+            j = p;
+        }
+        expect.reverse();
+        assert_eq!(st.path_to(i), expect, "state {i}");
+    }
+    // Breadth-first, every state has a few successors: parents grow by
+    // little and positions are small. Slots at 64 to 80 % load (10 to 12.5
+    // bytes) plus 2 bytes of log per state.
+    let mut st = Store::default();
+    for i in 0..300_000u32 {
+        let parent = if i == 0 { NO_PARENT } else { i / 5 };
+        st.insert(fingerprint(&(i, 3)), parent, i % 5);
+    }
+    let b = st.bytes_per_state();
+    assert!((12.0..14.7).contains(&b), "{b} bytes per state");
 }

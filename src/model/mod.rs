@@ -338,6 +338,18 @@ impl Model for CompiledModel<'_> {
         }
         Ok(false)
     }
+
+    fn state_words(&self) -> usize {
+        self.bits.div_ceil(64).max(1)
+    }
+
+    fn pack(&self, s: &State, out: &mut Vec<u64>) {
+        out.extend_from_slice(s);
+    }
+
+    fn unpack(&self, words: &[u64]) -> State {
+        words.into()
+    }
 }
 
 impl CompiledModel<'_> {
