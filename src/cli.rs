@@ -41,6 +41,12 @@ enum Color {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum Format {
     Text,
     Json,
@@ -85,6 +91,11 @@ enum Cmd {
         /// and trace are the same for any number. `--dfs` uses one.
         #[arg(long, value_name = "N")]
         workers: Option<usize>,
+        /// Symmetry reduction over the spec's `symmetric` sets: visit one
+        /// state per class of renamings of their members (counts are then
+        /// classes). Traces are real runs either way.
+        #[arg(long, value_enum, default_value_t = OnOff::On)]
+        symmetry: OnOff,
         /// Output: text for people, json for programs (one object on stdout).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -156,6 +167,7 @@ pub fn run() -> i32 {
             progress,
             no_deadlock,
             workers,
+            symmetry,
             format,
         } => {
             let overrides = match parse_overrides(&consts, color) {
@@ -201,7 +213,8 @@ pub fn run() -> i32 {
                     None
                 },
             };
-            check(&file, &overrides, &cfg, &watch, format, color)
+            let symmetry = symmetry == OnOff::On;
+            check(&file, &overrides, &cfg, symmetry, &watch, format, color)
         }
         Cmd::Lint {
             files,
@@ -442,6 +455,7 @@ fn check(
     path: &Path,
     overrides: &[Override],
     cfg: &kripke::checker::Config,
+    symmetry: bool,
     watch: &Watch,
     format: Format,
     color: bool,
@@ -453,7 +467,7 @@ fn check(
         Err(code) => return code,
     };
     let model = match kripke::model::CompiledModel::new(&prog) {
-        Ok(m) => m,
+        Ok(m) => m.with_symmetry(symmetry),
         Err((span, msg)) => {
             let d = Diag::error(span, msg)
                 .help("make the variable's type smaller: fewer values per set, shorter ranges");

@@ -160,7 +160,13 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let mut already_stored = 0;
     let mut succ = Vec::with_capacity(out.len());
+    let reduces = model.reduces();
     for (position, (label, state)) in out.into_iter().enumerate() {
+        let state = if reduces {
+            model.canonical(&state)
+        } else {
+            state
+        };
         let fp = fingerprint(&state);
         let inside = model.within_constraints(&state);
         if matches!(inside, Ok(true)) && store.contains(fp) {
@@ -326,29 +332,33 @@ where
     let mut store = Store::default();
     let mut stats = Stats::default();
     let mut depth: u32 = 0;
-    let finish = |store: &Store, mut stats: Stats, depth: u32, verdict, trace| {
-        stats.distinct = store.len() as u64;
-        stats.depth = depth as u64;
-        stats.elapsed = start.elapsed();
-        stats.bytes_per_state = store.bytes_per_state();
-        Outcome {
-            verdict,
-            stats,
-            trace,
-        }
-    };
-    // A trace to stored state `i`, optionally followed by one more step.
-    let trace_to =
-        |store: &Store, i: u32, extra: Option<(M::Label, M::State)>| -> Vec<TraceStep<M>> {
-            let mut t = rebuild(model, store, i);
-            if let Some((label, state)) = extra {
-                t.push(TraceStep {
-                    label: Some(label),
-                    state,
-                });
+    let finish =
+        |store: &Store, mut stats: Stats, depth: u32, verdict, trace: Vec<TraceStep<M>>| {
+            // Reduced by symmetry, the error was met on a renamed state; the
+            // trace is the real run, so say what fails there, in its names.
+            let verdict = match verdict {
+                Verdict::Error(e) if model.reduces() => Verdict::Error(
+                    trace
+                        .last()
+                        .and_then(|t| error_at(model, &t.state))
+                        .unwrap_or(e),
+                ),
+                v => v,
+            };
+            stats.distinct = store.len() as u64;
+            stats.depth = depth as u64;
+            stats.elapsed = start.elapsed();
+            stats.bytes_per_state = store.bytes_per_state();
+            Outcome {
+                verdict,
+                stats,
+                trace,
             }
-            t
         };
+    // A trace to stored state `i`, optionally followed by one more step.
+    let trace_to = |store: &Store, i: u32, extra: Option<(M::Label, M::State)>| {
+        rebuild(model, store, i, extra)
+    };
 
     let inits = match model.initial_states() {
         Ok(v) => v,
@@ -373,12 +383,17 @@ where
             Err(e) => return finish(&store, stats, depth, Verdict::Error(e), lone(&s)),
         };
         if inside {
-            let new = store.insert(fingerprint(&s), NO_PARENT, position as u32);
+            let c = if model.reduces() {
+                model.canonical(&s)
+            } else {
+                s.clone()
+            };
+            let new = store.insert(fingerprint(&c), NO_PARENT, position as u32);
             depth = 1;
             if let Some(i) = new
                 && violated.is_none()
             {
-                frontier.push(model, i, &s, 0);
+                frontier.push(model, i, &c, 0);
             }
         }
         if let Some(k) = violated {
@@ -597,13 +612,26 @@ where
     }
 }
 
-/// Rebuilds the run to stored state `i` by replaying the model along the
-/// logged way to it: the initial state, then at each step the successor at
-/// the logged position (in the model's order). `validate` re-checks the
-/// result.
-fn rebuild<M: Model>(model: &M, store: &Store, i: u32) -> Vec<TraceStep<M>> {
+/// Rebuilds the run to stored state `i`, and on to `extra` (a successor
+/// of it) if given, by replaying the model along the logged way: the
+/// initial state, then at each step the successor at the logged position
+/// (in the model's order). `validate` re-checks the result.
+///
+/// With symmetry, stored states are canonical and a logged position is a
+/// position among the successors of a canonical state, while the trace
+/// must be a real run. So at each step the canonical target is computed
+/// (the logged successor of the current state's canonical form, made
+/// canonical), and the real run takes the first successor of the current
+/// real state with that canonical form: there is one, since renaming a
+/// state renames its successors.
+fn rebuild<M: Model>(
+    model: &M,
+    store: &Store,
+    i: u32,
+    extra: Option<(M::Label, M::State)>,
+) -> Vec<TraceStep<M>> {
     let path = store.path_to(i);
-    let mut out: Vec<TraceStep<M>> = Vec::with_capacity(path.len());
+    let mut out: Vec<TraceStep<M>> = Vec::with_capacity(path.len() + 1);
     let Ok(mut inits) = model.initial_states() else {
         return out;
     };
@@ -614,20 +642,69 @@ fn rebuild<M: Model>(model: &M, store: &Store, i: u32) -> Vec<TraceStep<M>> {
         label: None,
         state: inits.swap_remove(path[0] as usize),
     });
+    let reduces = model.reduces();
     let mut succ = Vec::new();
-    for &position in &path[1..] {
+    // Steps to take: a logged position, or the last step to a state given
+    // in full (canonical when reducing).
+    let steps = path[1..].iter().map(|&p| Err(p)).chain(extra.map(Ok));
+    for step in steps {
         succ.clear();
         let prev = &out[out.len() - 1].state;
-        if model.successors(prev, &mut succ).is_err() || position as usize >= succ.len() {
+        let target = match step {
+            Ok((label, state)) if !reduces => {
+                out.push(TraceStep {
+                    label: Some(label),
+                    state,
+                });
+                continue;
+            }
+            Ok((_, state)) => state,
+            Err(position) => {
+                let from = if reduces {
+                    model.canonical(prev)
+                } else {
+                    prev.clone()
+                };
+                if model.successors(&from, &mut succ).is_err() || position as usize >= succ.len() {
+                    return out;
+                }
+                let (label, state) = succ.swap_remove(position as usize);
+                if !reduces {
+                    out.push(TraceStep {
+                        label: Some(label),
+                        state,
+                    });
+                    continue;
+                }
+                succ.clear();
+                model.canonical(&state)
+            }
+        };
+        if model.successors(prev, &mut succ).is_err() {
             return out;
         }
-        let (label, state) = succ.swap_remove(position as usize);
+        let Some(k) = succ.iter().position(|(_, s)| model.canonical(s) == target) else {
+            return out;
+        };
+        let (label, state) = succ.swap_remove(k);
         out.push(TraceStep {
             label: Some(label),
             state,
         });
     }
     out
+}
+
+/// The first error met evaluating `s` the way the explorer does: its
+/// constraints, invariants, successors, and whether it may stop.
+fn error_at<M: Model>(model: &M, s: &M::State) -> Option<M::Error> {
+    let mut succ = Vec::new();
+    model
+        .within_constraints(s)
+        .err()
+        .or_else(|| model.violated_invariant(s).err())
+        .or_else(|| model.successors(s, &mut succ).err())
+        .or_else(|| model.may_stop(s).err())
 }
 
 /// Replays a trace through the model: the first state is initial, every
@@ -688,16 +765,9 @@ pub fn validate<M: Model>(
             }
         }
         Verdict::Error(e) => {
-            succ.clear();
             // The explorer evaluates a state's constraints and invariants
             // before expanding it; replay in the same order.
-            let again = model
-                .within_constraints(last)
-                .err()
-                .or_else(|| model.violated_invariant(last).err())
-                .or_else(|| model.successors(last, &mut succ).err())
-                .or_else(|| model.may_stop(last).err());
-            if again.as_ref() == Some(e) {
+            if error_at(model, last).as_ref() == Some(e) {
                 Ok(())
             } else {
                 Err("replaying the trace does not reproduce the error".into())

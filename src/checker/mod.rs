@@ -49,6 +49,17 @@ pub trait Model {
     /// Whether `s` may have no successor without that being a deadlock.
     fn may_stop(&self, s: &Self::State) -> Result<bool, Self::Error>;
 
+    /// Whether the model reduces states by symmetry: the explorer then
+    /// stores and expands `canonical(s)` for every state `s`.
+    fn reduces(&self) -> bool {
+        false
+    }
+    /// A representative of `s`'s symmetry class: the same for every state
+    /// of the class, and reached by runs that mirror those reaching `s`.
+    fn canonical(&self, s: &Self::State) -> Self::State {
+        s.clone()
+    }
+
     /// How many 64-bit words [`Model::pack`] writes for every state: the
     /// explorer keeps its frontier as one flat array of them, with no
     /// allocation per state.

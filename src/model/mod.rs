@@ -12,6 +12,7 @@
 pub mod eval;
 pub mod layout;
 mod ops;
+mod symmetry;
 pub mod value;
 mod visit;
 
@@ -51,6 +52,8 @@ pub struct CompiledModel<'p> {
     offsets: Vec<usize>,
     bits: usize,
     params: Vec<Vec<Arc<Domain>>>,
+    /// Set when symmetry reduction is on and the spec declares symmetry.
+    symmetry: Option<symmetry::Symmetry>,
 }
 
 impl<'p> CompiledModel<'p> {
@@ -89,7 +92,31 @@ impl<'p> CompiledModel<'p> {
             offsets,
             bits,
             params,
+            symmetry: None,
         })
+    }
+
+    /// `s` with the members of each set renamed: member `i` of set `k`
+    /// becomes member `r[k][i]` (an empty or missing list renames nothing).
+    /// For tests and tools that check symmetry from outside.
+    pub fn renamed(&self, s: &State, r: &[Vec<u32>]) -> State {
+        let vars: Vec<Value> = self
+            .decode(s)
+            .iter()
+            .map(|v| symmetry::rename(v, &r.to_vec()))
+            .collect();
+        self.encode(&vars).unwrap_or_else(|_| s.clone())
+    }
+
+    /// Turns symmetry reduction on (if the spec declares a symmetric set of
+    /// two or more members) or off; it is off after `new`.
+    pub fn with_symmetry(mut self, on: bool) -> Self {
+        self.symmetry = if on {
+            symmetry::Symmetry::new(self.prog)
+        } else {
+            None
+        };
+        self
     }
 
     /// Bits per state.
@@ -337,6 +364,29 @@ impl Model for CompiledModel<'_> {
             }
         }
         Ok(false)
+    }
+
+    fn reduces(&self) -> bool {
+        self.symmetry.is_some()
+    }
+
+    fn canonical(&self, s: &State) -> State {
+        let Some(sym) = &self.symmetry else {
+            return s.clone();
+        };
+        let vars = self.decode(s);
+        // Renaming keeps every value inside its type, so packing succeeds.
+        let pack = |vs: &[Value]| self.encode(vs).unwrap_or_else(|_| s.clone());
+        let smallest = |cands: &[Vec<Value>]| {
+            let packed: Vec<State> = cands.iter().map(|c| pack(c)).collect();
+            (0..packed.len())
+                .min_by(|&a, &b| packed[a].cmp(&packed[b]))
+                .unwrap_or(0)
+        };
+        match sym.canonical(&vars, &smallest) {
+            Some(c) => pack(&c),
+            None => s.clone(),
+        }
     }
 
     fn state_words(&self) -> usize {

@@ -307,6 +307,16 @@ impl Sema<'_> {
             }
             ExprKind::Choose(x, set, pred) => {
                 let (set, elem, l, pred) = self.bound_predicate(x, set, pred, "`choose`");
+                if let Some(n) = self.symmetric_in(&elem) {
+                    self.err(
+                        Diag::error(span, format!("`choose` would pick among members of the symmetric set `{n}` by their order"))
+                            .label("the value chosen depends on how members are named")
+                            .help(format!(
+                                "`pick {} in …` tries every choice; or drop `symmetric` from `{n}`'s declaration",
+                                x.name
+                            )),
+                    );
+                }
                 te(
                     TExprKind::Choose(l, Box::new(set), Box::new(pred)),
                     elem,
@@ -413,6 +423,32 @@ impl Sema<'_> {
 
     /// `x in S: p` (a filter or `choose`): the set, its element type, the
     /// bound name's slot and the condition, with `x` in scope only in `p`.
+    /// The name of a symmetric set (of two or more members) whose members
+    /// values of `t` can hold.
+    pub(crate) fn symmetric_in(&self, t: &Type) -> Option<String> {
+        let sym = |s: usize| {
+            let set = &self.prog.sets[s];
+            (set.symmetric && set.members.len() > 1).then(|| set.name.clone())
+        };
+        match t {
+            Type::Scalar(s) => sym(*s),
+            Type::AnyNode => (0..self.prog.sets.len())
+                .filter(|&s| self.prog.sets[s].kind != SetKind::Values)
+                .find_map(sym),
+            Type::Tuple(ts) => ts.iter().find_map(|t| self.symmetric_in(t)),
+            Type::Record(fs) => fs.iter().find_map(|(_, t)| self.symmetric_in(t)),
+            Type::Set(t) | Type::Seq(t, _) | Type::Option(t) => self.symmetric_in(t),
+            Type::Map(k, v) => self.symmetric_in(k).or_else(|| self.symmetric_in(v)),
+            Type::Message => self
+                .prog
+                .variants
+                .iter()
+                .flat_map(|v| &v.fields)
+                .find_map(|(_, t)| self.symmetric_in(t)),
+            _ => None,
+        }
+    }
+
     fn bound_predicate(
         &mut self,
         x: &ast::Ident,
@@ -558,7 +594,20 @@ impl Sema<'_> {
                     }
                     te(TExprKind::AllOf(t.clone()), Type::Set(Box::new(t)), span)
                 }
-                Global::Member(s, i) => te(TExprKind::Member(s, i), Type::Scalar(s), span),
+                Global::Member(s, i) => {
+                    let set = &self.prog.sets[s];
+                    if set.symmetric && set.members.len() > 1 {
+                        let (m, n) = (set.members[i as usize].clone(), set.name.clone());
+                        self.err(
+                            Diag::error(span, format!("`{m}` names one member of the symmetric set `{n}`"))
+                                .label("this tells it apart from the other members")
+                                .help(format!(
+                                    "members of a symmetric set are interchangeable (that is what lets kripke check one state per renaming): quantify over `{n}` or use `self`, or drop `symmetric` from `{n}`'s declaration"
+                                )),
+                        );
+                    }
+                    te(TExprKind::Member(s, i), Type::Scalar(s), span)
+                }
                 Global::Variant(v) => {
                     let nf = self.prog.variants[v].fields.len();
                     if nf > 0 {
