@@ -150,7 +150,12 @@ struct Expansion<M: Model> {
 
 fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool) -> Expansion<M> {
     let mut out = Vec::new();
-    if let Err(e) = model.successors(s, &mut out) {
+    let made = if model.reduces() {
+        model.canonical_successors(s, &mut out)
+    } else {
+        model.successors(s, &mut out)
+    };
+    if let Err(e) = made {
         return Expansion {
             succ: Err(e),
             already_stored: 0,
@@ -160,13 +165,7 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let mut already_stored = 0;
     let mut succ = Vec::with_capacity(out.len());
-    let reduces = model.reduces();
     for (position, (label, state)) in out.into_iter().enumerate() {
-        let state = if reduces {
-            model.canonical(&state)
-        } else {
-            state
-        };
         let fp = fingerprint(&state);
         let inside = model.within_constraints(&state);
         if matches!(inside, Ok(true)) && store.contains(fp) {

@@ -59,6 +59,20 @@ pub trait Model {
     fn canonical(&self, s: &Self::State) -> Self::State {
         s.clone()
     }
+    /// `successors`, each made canonical: the same as calling `canonical`
+    /// on each, which a model may do more cheaply while it builds them.
+    fn canonical_successors(
+        &self,
+        s: &Self::State,
+        out: &mut Vec<(Self::Label, Self::State)>,
+    ) -> Result<(), Self::Error> {
+        let from = out.len();
+        self.successors(s, out)?;
+        for (_, t) in &mut out[from..] {
+            *t = self.canonical(t);
+        }
+        Ok(())
+    }
 
     /// How many 64-bit words [`Model::pack`] writes for every state: the
     /// explorer keeps its frontier as one flat array of them, with no

@@ -288,46 +288,15 @@ impl Model for CompiledModel<'_> {
     }
 
     fn successors(&self, s: &State, out: &mut Vec<(Step, State)>) -> Result<(), ModelError> {
-        let vars = self.decode(s);
-        let mut results = Vec::new();
-        for (ai, a) in self.prog.actions.iter().enumerate() {
-            self.for_each_binding(ai, a, &mut |args: &[Value]| {
-                let mut locals = vec![Value::Bool(false); a.locals.len()];
-                locals[..args.len()].clone_from_slice(args);
-                results.clear();
-                let step = || Step {
-                    action: ai as u32,
-                    args: args.to_vec(),
-                };
-                let fail = |error| ModelError {
-                    error,
-                    step: Some(step()),
-                };
-                // Most bindings are disabled by a leading `require`: check
-                // those before copying the variables.
-                let Some(from) = self
-                    .eval
-                    .leading_guards(&a.body, &vars, &mut locals)
-                    .map_err(&fail)?
-                else {
-                    return Ok(());
-                };
-                let mut working = vars.clone();
-                self.eval
-                    .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
-                    .map_err(&fail)?;
-                if results.is_empty() {
-                    return Ok(());
-                }
-                let label = step();
-                for r in results.drain(..) {
-                    let st = self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&label))?;
-                    out.push((label.clone(), st));
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
+        self.successors_as(s, out, false)
+    }
+
+    fn canonical_successors(
+        &self,
+        s: &State,
+        out: &mut Vec<(Step, State)>,
+    ) -> Result<(), ModelError> {
+        self.successors_as(s, out, true)
     }
 
     fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
@@ -376,15 +345,8 @@ impl Model for CompiledModel<'_> {
         };
         let vars = self.decode(s);
         // Renaming keeps every value inside its type, so packing succeeds.
-        let pack = |vs: &[Value]| self.encode(vs).unwrap_or_else(|_| s.clone());
-        let smallest = |cands: &[Vec<Value>]| {
-            let packed: Vec<State> = cands.iter().map(|c| pack(c)).collect();
-            (0..packed.len())
-                .min_by(|&a, &b| packed[a].cmp(&packed[b]))
-                .unwrap_or(0)
-        };
-        match sym.canonical(&vars, &smallest) {
-            Some(c) => pack(&c),
+        match sym.canonical(&vars, &self.smallest()) {
+            Some(c) => self.encode(&c).unwrap_or_else(|_| s.clone()),
             None => s.clone(),
         }
     }
@@ -403,6 +365,76 @@ impl Model for CompiledModel<'_> {
 }
 
 impl CompiledModel<'_> {
+    /// Every successor of `s`; canonical ones if `canonical` and symmetry
+    /// is on.
+    fn successors_as(
+        &self,
+        s: &State,
+        out: &mut Vec<(Step, State)>,
+        canonical: bool,
+    ) -> Result<(), ModelError> {
+        let vars = self.decode(s);
+        let mut results = Vec::new();
+        for (ai, a) in self.prog.actions.iter().enumerate() {
+            self.for_each_binding(ai, a, &mut |args: &[Value]| {
+                let mut locals = vec![Value::Bool(false); a.locals.len()];
+                locals[..args.len()].clone_from_slice(args);
+                results.clear();
+                let step = || Step {
+                    action: ai as u32,
+                    args: args.to_vec(),
+                };
+                let fail = |error| ModelError {
+                    error,
+                    step: Some(step()),
+                };
+                // Most bindings are disabled by a leading `require`: check
+                // those before copying the variables.
+                let Some(from) = self
+                    .eval
+                    .leading_guards(&a.body, &vars, &mut locals)
+                    .map_err(&fail)?
+                else {
+                    return Ok(());
+                };
+                let mut working = vars.clone();
+                self.eval
+                    .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
+                    .map_err(&fail)?;
+                if results.is_empty() {
+                    return Ok(());
+                }
+                let label = step();
+                for r in results.drain(..) {
+                    // Canonical successors are packed once, from their
+                    // renamed variables (renaming keeps values in their
+                    // types; an error is reported on the real ones).
+                    let renamed = match (&self.symmetry, canonical) {
+                        (Some(sym), true) => sym.canonical(&r, &self.smallest()),
+                        _ => None,
+                    };
+                    let st = match renamed.map(|c| self.encode(&c)) {
+                        Some(Ok(st)) => st,
+                        _ => self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&label))?,
+                    };
+                    out.push((label.clone(), st));
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Picks the candidate that packs to the least state.
+    fn smallest(&self) -> impl Fn(&[Vec<Value>]) -> usize + '_ {
+        |cands: &[Vec<Value>]| {
+            let packed: Vec<Option<State>> = cands.iter().map(|c| self.encode(c).ok()).collect();
+            (0..packed.len())
+                .min_by(|&a, &b| packed[a].cmp(&packed[b]))
+                .unwrap_or(0)
+        }
+    }
+
     /// Calls `f` with every binding of the action's parameters, in order.
     fn for_each_binding(
         &self,
