@@ -1,11 +1,11 @@
-//! Walks over the core program's expressions (used to list, before
-//! exploring, every domain the program quantifies over).
+//! Walks over the core program's expressions (used before exploring to
+//! list every domain the program quantifies over, and to plan quantifiers).
 
 use crate::sema::program::*;
 use crate::sema::types::Type;
 
 /// Calls `f` on every expression directly in a statement (and its blocks).
-pub(crate) fn stmt_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
+pub(crate) fn stmt_exprs<'e>(s: &'e TStmt, f: &mut dyn FnMut(&'e TExpr)) {
     match s {
         TStmt::Require(e) | TStmt::Let(_, e) => f(e),
         TStmt::Assign(p, e) => {
@@ -28,16 +28,13 @@ pub(crate) fn stmt_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
     }
 }
 
-/// The types whose every value an expression lists (`AllOf`).
-pub(crate) fn collect_all_of(e: &TExpr, out: &mut Vec<Type>) {
-    let mut go = |x: &TExpr| collect_all_of(x, out);
+/// Calls `f` on `e` and on every expression inside it, outer first.
+pub(crate) fn each_subexpr<'e>(e: &'e TExpr, f: &mut dyn FnMut(&'e TExpr)) {
+    f(e);
+    let mut go = |x: &'e TExpr| each_subexpr(x, f);
     match &e.kind {
-        TExprKind::AllOf(t) => {
-            if !out.contains(t) {
-                out.push(t.clone());
-            }
-        }
-        TExprKind::Bool(_)
+        TExprKind::AllOf(_)
+        | TExprKind::Bool(_)
         | TExprKind::Int(_)
         | TExprKind::Atom(_)
         | TExprKind::Member(..)
@@ -92,4 +89,15 @@ pub(crate) fn collect_all_of(e: &TExpr, out: &mut Vec<Type>) {
             tests.iter().flatten().for_each(go);
         }
     }
+}
+
+/// The types whose every value an expression lists (`AllOf`).
+pub(crate) fn collect_all_of(e: &TExpr, out: &mut Vec<Type>) {
+    each_subexpr(e, &mut |x| {
+        if let TExprKind::AllOf(t) = &x.kind
+            && !out.contains(t)
+        {
+            out.push(t.clone());
+        }
+    });
 }
