@@ -10,19 +10,22 @@
 //! The algorithm. A state is split into *facts*: each element of a set
 //! variable, each entry of a map variable, each element of a sequence
 //! variable (with its position), and any other variable as a whole. A
-//! member's *view* is the sorted list of the facts it occurs in, with itself
+//! member's *view* is the multiset of the facts it occurs in, with itself
 //! replaced by a marker and every other symmetric member by an anonymous
-//! placeholder of its set. Views do not depend on names: renaming a state
-//! renames its members and leaves their views as they were. Members are
-//! then ordered by view, and the canonical state is the one whose member
-//! `i` is the `i`-th in that order.
+//! placeholder of its set, kept as the sum of the facts' 64-bit digests.
+//! Views do not depend on names: renaming a state renames its members and
+//! leaves their views as they were. Members are then ordered by view, and
+//! the canonical state is the one whose member `i` is the `i`-th in that
+//! order. (Two different views with one sum would make two members look
+//! alike: a 64-bit collision, as rare as two states sharing a fingerprint,
+//! which could make a class be counted twice but never loses a state.)
 //!
 //! - When no fact can hold two symmetric members (checked on the types,
 //!   once: 2pc, most node-local state, single-sender messages), a member's
 //!   view says everything the state says about it, so members with equal
 //!   views are interchangeable, and any order among them gives the same
-//!   state. Cost: one pass over the state to build the views, a sort, one
-//!   renaming. This is the common case.
+//!   state. Cost: one pass over the state to build the views, a sort of
+//!   64-bit numbers, one renaming. This is the common case.
 //! - Otherwise (a message from one node to another, a map from acceptors to
 //!   values), equal views do not make members interchangeable. Every order
 //!   of each group of members with equal views is tried, and the smallest
@@ -158,8 +161,9 @@ impl Symmetry {
         vars: &[Value],
         smallest: &dyn Fn(&[Vec<Value>]) -> usize,
     ) -> Option<Vec<Value>> {
-        // Every (set, member, digest of one fact as the member sees it).
-        let mut seen: Vec<(u32, u32, u64)> = Vec::new();
+        // Each member's view, summed: the digests of the facts it occurs in
+        // (a sum, so the facts' order does not count and repeats do).
+        let mut views: Vec<Vec<u64>> = self.sizes.iter().map(|&n| vec![0; n]).collect();
         let mut found = Vec::new();
         for (vi, v) in vars.iter().enumerate() {
             if !self.touched[vi] {
@@ -169,47 +173,31 @@ impl Symmetry {
             match (self.split[vi as usize], v) {
                 (Split::Elements, Value::Set(xs)) => {
                     for x in xs.iter() {
-                        self.fact(&[x], vi, &mut found, &mut seen);
+                        self.fact(&[x], vi, &mut found, &mut views);
                     }
                 }
                 (Split::Entries, Value::Map(ps)) => {
                     for (k, x) in ps.iter() {
-                        self.fact(&[k, x], vi, &mut found, &mut seen);
+                        self.fact(&[k, x], vi, &mut found, &mut views);
                     }
                 }
                 (Split::Positions, Value::Seq(xs)) => {
                     for (j, x) in xs.iter().enumerate() {
-                        self.fact(&[x], mix(vi, j as u64 + 1), &mut found, &mut seen);
+                        self.fact(&[x], mix(vi, j as u64 + 1), &mut found, &mut views);
                     }
                 }
-                _ => self.fact(&[v], vi, &mut found, &mut seen),
+                _ => self.fact(&[v], vi, &mut found, &mut views),
             }
         }
-        seen.sort_unstable();
-        // Each member's view: its run of digests in `seen`.
+        // Members in view order; groups of equal views.
         let mut order: Vec<Vec<u32>> = Vec::with_capacity(self.sizes.len());
         let mut groups: Vec<(usize, usize, usize)> = Vec::new();
-        let mut at = 0;
-        for (s, &n) in self.sizes.iter().enumerate() {
-            let mut views: Vec<&[(u32, u32, u64)]> = Vec::with_capacity(n);
-            for i in 0..n as u32 {
-                let start = at;
-                while at < seen.len() && (seen[at].0, seen[at].1) == (s as u32, i) {
-                    at += 1;
-                }
-                views.push(&seen[start..at]);
-            }
-            let same = |a: &[(u32, u32, u64)], b: &[(u32, u32, u64)]| {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.2 == y.2)
-            };
-            let mut o: Vec<u32> = (0..n as u32).collect();
-            o.sort_by(|&a, &b| {
-                let (x, y) = (views[a as usize], views[b as usize]);
-                x.iter().map(|f| f.2).cmp(y.iter().map(|f| f.2))
-            });
+        for (s, vs) in views.iter().enumerate() {
+            let mut o: Vec<u32> = (0..vs.len() as u32).collect();
+            o.sort_by_key(|&m| vs[m as usize]);
             let mut start = 0;
             for j in 1..=o.len() {
-                if j == o.len() || !same(views[o[j] as usize], views[o[start] as usize]) {
+                if j == o.len() || vs[o[j] as usize] != vs[o[start] as usize] {
                     if j - start > 1 {
                         groups.push((s, start, j));
                     }
@@ -263,7 +251,7 @@ impl Symmetry {
         parts: &[&Value],
         place: u64,
         found: &mut Vec<(u32, u32)>,
-        seen: &mut Vec<(u32, u32, u64)>,
+        views: &mut [Vec<u64>],
     ) {
         found.clear();
         for p in parts {
@@ -277,7 +265,8 @@ impl Symmetry {
             let d = parts
                 .iter()
                 .fold(place, |h, p| mix(h, digest(p, &self.sym, me)));
-            seen.push((me.0, me.1, d));
+            let v = &mut views[me.0 as usize][me.1 as usize];
+            *v = v.wrapping_add(mix(d, 0));
         }
     }
 
