@@ -241,8 +241,16 @@ fn bits_for(n: u128) -> u32 {
 
 impl Layout {
     pub fn new(ty: &Type, doms: &mut Domains) -> Result<Layout, String> {
+        Layout::new_as(ty, doms, true)
+    }
+
+    /// The layout of `ty`, part by part at the top even where the whole
+    /// type is small enough to number (`indexed` false): symmetry reduction
+    /// on packed states needs each member's bits where it can move them.
+    pub fn new_as(ty: &Type, doms: &mut Domains, indexed: bool) -> Result<Layout, String> {
         let small = ty.size(doms.prog).is_some_and(|n| n <= INDEXED);
-        if small && !matches!(ty, Type::Int(..)) {
+        let slotted = !indexed && matches!(ty, Type::Set(_) | Type::Map(..));
+        if small && !slotted && !matches!(ty, Type::Int(..)) {
             let domain = doms.get(ty)?;
             return Ok(Layout::Indexed {
                 bits: bits_for(domain.values.len() as u128),

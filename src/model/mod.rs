@@ -54,6 +54,9 @@ pub struct CompiledModel<'p> {
     params: Vec<Vec<Arc<Domain>>>,
     /// Set when symmetry reduction is on and the spec declares symmetry.
     symmetry: Option<symmetry::Symmetry>,
+    /// Its packed form, when the layout allows (see `symmetry::Packed`):
+    /// then every canonical form is computed on packed states.
+    packed: Option<symmetry::Packed>,
 }
 
 impl<'p> CompiledModel<'p> {
@@ -93,6 +96,7 @@ impl<'p> CompiledModel<'p> {
             bits,
             params,
             symmetry: None,
+            packed: None,
         })
     }
 
@@ -108,6 +112,12 @@ impl<'p> CompiledModel<'p> {
         self.encode(&vars).unwrap_or_else(|_| s.clone())
     }
 
+    /// Whether canonical forms are computed on packed states (see
+    /// `symmetry::Packed`) rather than on values.
+    pub fn symmetry_is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
     /// Turns symmetry reduction on (if the spec declares a symmetric set of
     /// two or more members) or off; it is off after `new`.
     pub fn with_symmetry(mut self, on: bool) -> Self {
@@ -116,6 +126,27 @@ impl<'p> CompiledModel<'p> {
         } else {
             None
         };
+        if let Some(sym) = &self.symmetry {
+            // Variables that hold members are laid out part by part, so
+            // that canonical forms can be computed on packed states.
+            let mut doms = Domains::new(self.prog);
+            let mut bits = 0;
+            for (vi, v) in self.prog.vars.iter().enumerate() {
+                if sym.touches(vi)
+                    && let Ok(l) = Layout::new_as(&v.ty, &mut doms, false)
+                {
+                    self.layouts[vi] = l;
+                }
+                self.offsets[vi] = bits;
+                bits += self.layouts[vi].bits() as usize;
+            }
+            self.bits = bits;
+        }
+        let words = self.bits.div_ceil(64).max(1);
+        self.packed = self
+            .symmetry
+            .as_ref()
+            .and_then(|sym| symmetry::Packed::new(sym, &self.layouts, &self.offsets, words));
         self
     }
 
@@ -343,6 +374,9 @@ impl Model for CompiledModel<'_> {
         let Some(sym) = &self.symmetry else {
             return s.clone();
         };
+        if let Some(p) = &self.packed {
+            return p.canonical(s).unwrap_or_else(|| s.clone());
+        }
         let vars = self.decode(s);
         // Renaming keeps every value inside its type, so packing succeeds.
         match sym.canonical(&vars, &self.smallest()) {
@@ -410,12 +444,18 @@ impl CompiledModel<'_> {
                     // renamed variables (renaming keeps values in their
                     // types; an error is reported on the real ones).
                     let renamed = match (&self.symmetry, canonical) {
-                        (Some(sym), true) => sym.canonical(&r, &self.smallest()),
+                        (Some(sym), true) if self.packed.is_none() => {
+                            sym.canonical(&r, &self.smallest())
+                        }
                         _ => None,
                     };
                     let st = match renamed.map(|c| self.encode(&c)) {
                         Some(Ok(st)) => st,
                         _ => self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&label))?,
+                    };
+                    let st = match (&self.packed, canonical) {
+                        (Some(p), true) => p.canonical(&st).unwrap_or(st),
+                        _ => st,
                     };
                     out.push((label.clone(), st));
                 }

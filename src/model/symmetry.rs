@@ -152,6 +152,11 @@ impl Symmetry {
         })
     }
 
+    /// Whether variable `vi` can hold a symmetric member.
+    pub fn touches(&self, vi: usize) -> bool {
+        self.touched[vi]
+    }
+
     /// The canonical renaming of a state's variables, or `None` when the
     /// state is its own canonical form (nothing to rename). `smallest`
     /// picks among candidate renamings (the model packs each and keeps the
@@ -406,4 +411,140 @@ fn next_permutation(xs: &mut [u32]) -> bool {
     xs.swap(i - 1, j);
     xs[i..].reverse();
     true
+}
+
+/// Where each member's facts sit in a packed state, when that is known
+/// from the layout alone: every variable that can hold a symmetric member
+/// is a set (one bit per element, each element naming at most one member)
+/// or a map keyed by the members of one symmetric set, with values that
+/// name none. Canonicalization then works on the packed words: a member's
+/// view is the sum of its groups' contents, digested with what each group
+/// stands for, and renaming moves each member's groups to the groups of its
+/// new name, bit for bit. No value is built; the result is exactly the
+/// packed form of the renamed state. 2pc is such a spec.
+pub struct Packed {
+    /// Per set, per member: its groups of bits (what the group stands for,
+    /// first bit, length), in the same order for every member of the set.
+    groups: Vec<Vec<Vec<(u64, usize, u32)>>>,
+    /// The bits that belong to some member's group.
+    owned: Vec<u64>,
+}
+
+fn get_bits(words: &[u64], at: usize, len: u32) -> u64 {
+    let (w, off) = (at / 64, at % 64);
+    let mut v = words[w] >> off;
+    if off + len as usize > 64 {
+        v |= words[w + 1] << (64 - off);
+    }
+    if len < 64 { v & ((1u64 << len) - 1) } else { v }
+}
+
+fn or_bits(words: &mut [u64], at: usize, len: u32, v: u64) {
+    let (w, off) = (at / 64, at % 64);
+    words[w] |= v << off;
+    if off + len as usize > 64 {
+        words[w + 1] |= v >> (64 - off);
+    }
+}
+
+impl Packed {
+    /// The packed form of `sym`, if every variable's layout allows it.
+    pub fn new(
+        sym: &Symmetry,
+        layouts: &[super::layout::Layout],
+        offsets: &[usize],
+        words: usize,
+    ) -> Option<Packed> {
+        use super::layout::Layout;
+        if !sym.simple {
+            return None;
+        }
+        let mut groups: Vec<Vec<Vec<(u64, usize, u32)>>> =
+            sym.sizes.iter().map(|&n| vec![Vec::new(); n]).collect();
+        let mut owned = vec![0u64; words];
+        let mut found = Vec::new();
+        for (vi, l) in layouts.iter().enumerate() {
+            if !sym.touched[vi] {
+                continue;
+            }
+            // (the value a group stands for, its first bit, its length)
+            let mut add = |x: &Value, at: usize, len: u32| -> Option<()> {
+                found.clear();
+                sym.members(x, &mut found);
+                let &[(s, m)] = found.as_slice() else {
+                    return (found.is_empty() && len == 1).then_some(());
+                };
+                let a = mix(vi as u64, digest(x, &sym.sym, (s, m)));
+                groups[s as usize][m as usize].push((a, at, len));
+                for b in at..at + len as usize {
+                    owned[b / 64] |= 1 << (b % 64);
+                }
+                Some(())
+            };
+            match l {
+                Layout::Set(d) => {
+                    for (j, e) in d.values.iter().enumerate() {
+                        add(e, offsets[vi] + j, 1)?;
+                    }
+                }
+                Layout::Map { keys, val } if val.bits() <= 64 => {
+                    let w = val.bits();
+                    for (k, key) in keys.iter().enumerate() {
+                        // The key must name the member; the value, none.
+                        if !matches!(key, Value::Member(s, _) if sym.sym[*s as usize]) {
+                            return None;
+                        }
+                        add(key, offsets[vi] + k * w as usize, w)?;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        // Every member of a set must have groups standing for the same
+        // things, so that renaming can move them one to one.
+        for members in &mut groups {
+            for g in members.iter_mut() {
+                g.sort_unstable();
+            }
+            let ids = |g: &Vec<(u64, usize, u32)>| g.iter().map(|x| (x.0, x.2)).collect::<Vec<_>>();
+            if members.windows(2).any(|w| ids(&w[0]) != ids(&w[1])) {
+                return None;
+            }
+        }
+        Some(Packed { groups, owned })
+    }
+
+    /// The canonical form of a packed state, or `None` if it is its own.
+    pub fn canonical(&self, words: &[u64]) -> Option<Box<[u64]>> {
+        let mut orders: Vec<Vec<u32>> = Vec::with_capacity(self.groups.len());
+        let mut moves = false;
+        for members in &self.groups {
+            let views: Vec<u64> = members
+                .iter()
+                .map(|g| {
+                    g.iter().fold(0u64, |h, &(a, at, len)| {
+                        h.wrapping_add(mix(a, get_bits(words, at, len)))
+                    })
+                })
+                .collect();
+            let mut o: Vec<u32> = (0..members.len() as u32).collect();
+            o.sort_by_key(|&m| views[m as usize]);
+            moves |= o.iter().enumerate().any(|(k, &m)| k as u32 != m);
+            orders.push(o);
+        }
+        if !moves {
+            return None;
+        }
+        let mut out: Vec<u64> = words.iter().zip(&self.owned).map(|(w, o)| w & !o).collect();
+        for (members, order) in self.groups.iter().zip(&orders) {
+            // Member `order[k]` is renamed to `k`.
+            for (k, &m) in order.iter().enumerate() {
+                for (from, to) in members[m as usize].iter().zip(&members[k]) {
+                    let bits = get_bits(words, from.1, from.2);
+                    or_bits(&mut out, to.1, to.2, bits);
+                }
+            }
+        }
+        Some(out.into_boxed_slice())
+    }
 }
