@@ -241,3 +241,36 @@ fn packed_canonical_forms_are_invariant() {
     let o = checker::check(&reduced, &Config::default());
     assert_eq!(o.stats.distinct, 2232);
 }
+
+/// Reduced runs give the same counts and depth at any worker count, on the
+/// packed path (2pc) and the value path (paxos, crdt).
+#[test]
+fn reduced_runs_do_not_depend_on_workers() {
+    for (path, ov) in [
+        ("specs/2pc.dsl", vec![("RM", "6")]),
+        ("specs/paxos.dsl", vec![]),
+        ("specs/crdt.dsl", vec![]),
+    ] {
+        let prog = program(path, &ov);
+        let model = CompiledModel::new(&prog).unwrap().with_symmetry(true);
+        let run = |workers| {
+            let o = checker::check(
+                &model,
+                &Config {
+                    workers,
+                    check_deadlock: false,
+                    ..Config::default()
+                },
+            );
+            (
+                o.verdict,
+                o.stats.distinct,
+                o.stats.generated,
+                o.stats.depth,
+            )
+        };
+        let one = run(1);
+        assert_eq!(run(2), one, "{path}");
+        assert_eq!(run(3), one, "{path}");
+    }
+}
