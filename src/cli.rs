@@ -202,6 +202,7 @@ pub fn run() -> i32 {
                 max_depth,
                 check_deadlock: !no_deadlock,
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
+                liveness: true,
             };
             let watch = Watch {
                 memory_limit: memory_limit.map(|m| m.saturating_mul(1 << 20)),
@@ -466,11 +467,19 @@ fn check(
         Ok(x) => x,
         Err(code) => return code,
     };
+    // Liveness is checked on the unreduced graph: under symmetry, a cycle
+    // of classes need not be a cycle of states, and fairness is per action
+    // instance, whose names a renaming changes.
+    let symmetry = symmetry && prog.properties.is_empty();
     let model = match kripke::model::CompiledModel::new(&prog) {
         Ok(m) => m.with_symmetry(symmetry),
         Err((span, msg)) => {
-            let d = Diag::error(span, msg)
-                .help("make the variable's type smaller: fewer values per set, shorter ranges");
+            let help = if msg.starts_with("variable") || msg.starts_with("parameter") {
+                "make the variable's type smaller: fewer values per set, shorter ranges"
+            } else {
+                "see docs/language.md, `property`"
+            };
+            let d = Diag::error(span, msg).help(help);
             eprint!("{}", diag::render(&name, &src.text, &d, color));
             return exit::SPEC_ERROR;
         }
@@ -501,6 +510,23 @@ fn check(
         );
         return exit::INTERNAL;
     }
+    if let Verdict::Property(k) = outcome.verdict {
+        use kripke::checker::Model;
+        let props = model.properties();
+        if let Err(why) =
+            checker::liveness::validate_lasso(&model, &outcome.trace, &props[k], outcome.loop_start)
+        {
+            eprint!(
+                "{}",
+                diag::render_plain(
+                    &format!("internal error: the counterexample found does not hold up ({why})"),
+                    Some("this is a bug in kripke; please report it with the spec"),
+                    color
+                )
+            );
+            return exit::INTERNAL;
+        }
+    }
     let error_diag = match &outcome.verdict {
         Verdict::Error(e) => {
             let mut d = Diag::error(
@@ -520,7 +546,7 @@ fn check(
     };
     let code = match &outcome.verdict {
         Verdict::Ok => exit::OK,
-        Verdict::Invariant(_) | Verdict::Deadlock => exit::VIOLATION,
+        Verdict::Invariant(_) | Verdict::Deadlock | Verdict::Property(_) => exit::VIOLATION,
         Verdict::Error(_) => exit::SPEC_ERROR,
         Verdict::Incomplete(_) => exit::INCOMPLETE,
     };

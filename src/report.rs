@@ -79,8 +79,16 @@ pub fn trace_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> St
     let prog = model.prog;
     let mut out = String::new();
     let mut prev: Option<Vec<Value>> = None;
+    let last = outcome.trace.len().saturating_sub(1);
     for (n, t) in outcome.trace.iter().enumerate() {
         let vars = model.decode(&t.state);
+        if let Some(l) = outcome.loop_start
+            && n == l + 1
+        {
+            out.push_str(&format!(
+                "  ---  from state {l}, this loop repeats forever:\n"
+            ));
+        }
         match (&t.label, &prev) {
             (None, _) | (_, None) => {
                 out.push_str(&format!("  {n:>3}  initial state\n"));
@@ -110,13 +118,20 @@ pub fn trace_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> St
         }
         prev = Some(vars);
     }
+    match outcome.loop_start {
+        Some(l) if l == last => out.push_str(&format!(
+            "  ---  and stays in state {l} forever: no fair step is enabled there\n"
+        )),
+        Some(l) => out.push_str(&format!("  ---  back to state {l}\n")),
+        None => {}
+    }
     out
 }
 
 pub fn verdict_word<E>(v: &Verdict<E>) -> &'static str {
     match v {
         Verdict::Ok => "ok",
-        Verdict::Invariant(_) => "violation",
+        Verdict::Invariant(_) | Verdict::Property(_) => "violation",
         Verdict::Deadlock => "deadlock",
         Verdict::Error(_) => "error",
         Verdict::Incomplete(_) => "incomplete",
@@ -211,6 +226,7 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
     let prog = model.prog;
     let property = match &outcome.verdict {
         Verdict::Invariant(k) => json!(prog.invariants[*k].name),
+        Verdict::Property(k) => json!(prog.properties[*k].name),
         _ => Json::Null,
     };
     let trace: Vec<Json> = outcome
@@ -250,6 +266,9 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
     });
     if let Verdict::Incomplete(l) = &outcome.verdict {
         o["limit"] = json!(limit_word(*l));
+    }
+    if let Verdict::Property(_) = &outcome.verdict {
+        o["loop_start"] = json!(outcome.loop_start);
     }
     if let Some(e) = error {
         o["error"] = e;
@@ -301,10 +320,11 @@ pub fn text(
                 if invs == 1 { "s" } else { "" }
             ));
             if !prog.properties.is_empty() {
+                let n = prog.properties.len();
                 out.push_str(&format!(
-                    "  note: {} temporal propert{} not checked yet (liveness comes with a later version)\n",
-                    prog.properties.len(),
-                    if prog.properties.len() == 1 { "y is" } else { "ies are" }
+                    "  {} temporal propert{} under the declared fairness\n",
+                    n,
+                    if n == 1 { "y holds" } else { "ies hold" }
                 ));
             }
         }
@@ -313,6 +333,24 @@ pub fn text(
                 "{name}: violation: invariant {} is violated after {}\n\n",
                 prog.invariants[*k].name,
                 plural_steps(outcome.trace.len())
+            ));
+            out.push_str(&trace_text(model, outcome));
+            out.push_str(&format!("\n  {stats}\n"));
+        }
+        Verdict::Property(k) => {
+            let how = match outcome.loop_start {
+                None => "a run reaches a state where it is false".to_string(),
+                Some(0) if outcome.trace.len() == 1 => {
+                    "a run can stay in its initial state forever".to_string()
+                }
+                Some(l) if l + 1 == outcome.trace.len() => {
+                    format!("a run stops after {} and stays there", plural_steps(l + 1))
+                }
+                Some(_) => "a run loops forever without satisfying it".to_string(),
+            };
+            out.push_str(&format!(
+                "{name}: violation: property {} is violated: {how}\n\n",
+                prog.properties[*k].name
             ));
             out.push_str(&trace_text(model, outcome));
             out.push_str(&format!("\n  {stats}\n"));

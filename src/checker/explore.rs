@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::Model;
+use super::liveness::{self, Fair, Graph, Lasso, Property, UNFAIR};
 use super::store::{NO_PARENT, Store, fingerprint};
 
 #[derive(Clone, Debug, Default)]
@@ -15,6 +16,9 @@ pub struct Config {
     pub max_depth: Option<u64>,
     pub check_deadlock: bool,
     pub time_limit: Option<Duration>,
+    /// Check the model's temporal properties (records the state graph while
+    /// exploring; see `liveness.rs`).
+    pub liveness: bool,
 }
 
 /// Which limit stopped a run early.
@@ -58,6 +62,9 @@ pub enum Verdict<E> {
     Invariant(usize),
     /// The last state of the trace has no successor.
     Deadlock,
+    /// Temporal property number `0` is violated by the trace, a lasso: see
+    /// `Outcome::loop_start`.
+    Property(usize),
     /// Running the model failed; the trace leads to the state where it did
     /// (the failing step, if any, is in the error).
     Error(E),
@@ -122,6 +129,10 @@ pub struct Outcome<M: Model> {
     pub stats: Stats,
     /// For a violation, deadlock or error: the run from an initial state.
     pub trace: Vec<TraceStep<M>>,
+    /// For a violated property: where the loop starts (the trace's last
+    /// state is that state again; if the loop starts at the last state, the
+    /// run stops there, stuttering forever). `None` for a finite trace.
+    pub loop_start: Option<usize>,
 }
 
 /// One successor, with what the explorer needs to know about it, computed
@@ -145,10 +156,19 @@ struct Succ<M: Model> {
 struct Expansion<M: Model> {
     succ: Result<Vec<Succ<M>>, M::Error>,
     already_stored: u64,
+    /// With liveness: the successors already stored (fingerprint, step),
+    /// which are edges of the state graph.
+    known: Vec<(u64, M::Label)>,
     may_stop: Option<Result<bool, M::Error>>,
 }
 
-fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool) -> Expansion<M> {
+fn expand<M: Model>(
+    model: &M,
+    store: &Store,
+    s: &M::State,
+    check_deadlock: bool,
+    edges: bool,
+) -> Expansion<M> {
     let mut out = Vec::new();
     let made = if model.reduces() {
         model.canonical_successors(s, &mut out)
@@ -159,11 +179,13 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
         return Expansion {
             succ: Err(e),
             already_stored: 0,
+            known: Vec::new(),
             may_stop: None,
         };
     }
     let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let mut already_stored = 0;
+    let mut known = Vec::new();
     let mut succ = Vec::with_capacity(out.len());
     for (position, (label, state)) in out.into_iter().enumerate() {
         let fp = fingerprint(&state);
@@ -171,6 +193,9 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
         if matches!(inside, Ok(true)) && store.contains(fp) {
             // The merge would skip it: a state seen before, checked then.
             already_stored += 1;
+            if edges {
+                known.push((fp, label));
+            }
             continue;
         }
         succ.push(Succ {
@@ -185,6 +210,7 @@ fn expand<M: Model>(model: &M, store: &Store, s: &M::State, check_deadlock: bool
     Expansion {
         succ: Ok(succ),
         already_stored,
+        known,
         may_stop,
     }
 }
@@ -290,6 +316,104 @@ impl Frontier {
     }
 }
 
+/// Records the state graph while exploring, for the liveness checker.
+struct Recorder<M: Model> {
+    graph: Graph,
+    /// Fair action instances, numbered.
+    instances: hashbrown::HashMap<M::Label, u32>,
+}
+
+impl<M: Model> Recorder<M> {
+    fn new(n_preds: usize) -> Self {
+        Recorder {
+            graph: Graph {
+                index: Default::default(),
+                fps: Vec::new(),
+                edges: Vec::new(),
+                preds: Vec::new(),
+                n_preds,
+                fair: Vec::new(),
+                initial: Vec::new(),
+            },
+            instances: Default::default(),
+        }
+    }
+
+    /// A state just stored (it gets the next index, as in the store).
+    fn state(&mut self, model: &M, fp: u64, s: &M::State) -> Result<(), M::Error> {
+        let g = &mut self.graph;
+        g.index.insert(fp, g.fps.len() as u32);
+        g.fps.push(fp);
+        let before = g.preds.len();
+        model.predicates(s, &mut g.preds)?;
+        debug_assert_eq!(g.preds.len() - before, g.n_preds);
+        Ok(())
+    }
+
+    fn edge(&mut self, model: &M, from: u32, to_fp: u64, label: &M::Label) {
+        let to = self.graph.index[&to_fp];
+        let inst = match model.fairness(label) {
+            Fair::None => UNFAIR,
+            f => {
+                let fair = &mut self.graph.fair;
+                *self.instances.entry(label.clone()).or_insert_with(|| {
+                    fair.push(f);
+                    fair.len() as u32 - 1
+                })
+            }
+        };
+        self.graph.edges.push((from, to, inst));
+    }
+
+    /// The run a lasso stands for, replayed through the model: at each step
+    /// the first successor with the next state's fingerprint (and, on the
+    /// loop, of the edge's action instance).
+    fn trace(&self, model: &M, lasso: &Lasso) -> Vec<TraceStep<M>> {
+        let g = &self.graph;
+        let mut out: Vec<TraceStep<M>> = Vec::new();
+        let Ok(inits) = model.initial_states() else {
+            return out;
+        };
+        let Some(first) = inits
+            .into_iter()
+            .find(|s| fingerprint(s) == g.fps[lasso.prefix[0] as usize])
+        else {
+            return out;
+        };
+        out.push(TraceStep {
+            label: None,
+            state: first,
+        });
+        let steps = lasso.prefix[1..]
+            .iter()
+            .map(|&t| (t, UNFAIR))
+            .chain(lasso.cycle.iter().map(|&e| {
+                let (_, t, i) = g.edges[e as usize];
+                (t, i)
+            }));
+        let mut succ = Vec::new();
+        for (to, inst) in steps {
+            succ.clear();
+            let prev = &out[out.len() - 1].state;
+            if model.successors(prev, &mut succ).is_err() {
+                return out;
+            }
+            let want = g.fps[to as usize];
+            let Some(k) = succ.iter().position(|(l, s)| {
+                fingerprint(s) == want && (inst == UNFAIR || self.instances.get(l) == Some(&inst))
+            }) else {
+                return out;
+            };
+            let (label, state) = succ.swap_remove(k);
+            out.push(TraceStep {
+                label: Some(label),
+                state,
+            });
+        }
+        out
+    }
+}
+
 /// Explores the model's reachable states.
 ///
 /// Visited states are kept as fingerprints (see `store.rs`); full states only
@@ -352,6 +476,7 @@ where
                 verdict,
                 stats,
                 trace,
+                loop_start: None,
             }
         };
     // A trace to stored state `i`, optionally followed by one more step.
@@ -365,6 +490,14 @@ where
     };
     let width = model.state_words();
     let mut frontier = Frontier::new(width, cfg.dfs);
+    // With temporal properties: the state graph, recorded as states are
+    // stored and expanded.
+    let props = if cfg.liveness {
+        model.properties()
+    } else {
+        Vec::new()
+    };
+    let mut graph = (!props.is_empty()).then(|| Recorder::<M>::new(Property::predicates(&props)));
     for (position, s) in inits.into_iter().enumerate() {
         stats.generated += 1;
         let lone = |s: &M::State| {
@@ -387,7 +520,14 @@ where
             } else {
                 s.clone()
             };
-            let new = store.insert(fingerprint(&c), NO_PARENT, position as u32);
+            let fp = fingerprint(&c);
+            let new = store.insert(fp, NO_PARENT, position as u32);
+            if let (Some(g), Some(i)) = (&mut graph, new) {
+                if let Err(e) = g.state(model, fp, &c) {
+                    return finish(&store, stats, depth, Verdict::Error(e), lone(&s));
+                }
+                g.graph.initial.push(i);
+            }
             depth = 1;
             if let Some(i) = new
                 && violated.is_none()
@@ -471,8 +611,11 @@ where
                 .filter(|((_, level), _)| !beyond(*level))
                 .map(|(&(i, level), words)| (i, level, words))
                 .collect();
-            let expand_one =
-                |words: &[u64]| expand(model, &store, &model.unpack(words), cfg.check_deadlock);
+            let recording = graph.is_some();
+            let expand_one = |words: &[u64]| {
+                let s = model.unpack(words);
+                expand(model, &store, &s, cfg.check_deadlock, recording)
+            };
             let mut expansions: Vec<Expansion<M>> = if parallel {
                 use rayon::prelude::*;
                 todo.par_iter().map(|t| expand_one(t.2)).collect()
@@ -540,6 +683,11 @@ where
                     }
                 }
                 let mut pushed = Vec::new();
+                if let Some(g) = &mut graph {
+                    for (fp, label) in &exp.known {
+                        g.edge(model, cur, *fp, label);
+                    }
+                }
                 for sc in succ {
                     let inside = match sc.inside {
                         Ok(b) => b,
@@ -554,6 +702,15 @@ where
                     } else {
                         None
                     };
+                    if let (Some(g), true) = (&mut graph, inside) {
+                        if new.is_some()
+                            && let Err(e) = g.state(model, sc.fp, &sc.state)
+                        {
+                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
+                            return finish(&store, stats, depth, Verdict::Error(e), tr);
+                        }
+                        g.edge(model, cur, sc.fp, &sc.label);
+                    }
                     if inside && new.is_none() {
                         continue;
                     }
@@ -598,12 +755,24 @@ where
                 }
             }
         }
-        let verdict = if hit_depth_limit {
-            Verdict::Incomplete(Limit::Depth)
-        } else {
-            Verdict::Ok
-        };
-        finish(&store, stats, depth, verdict, Vec::new())
+        if hit_depth_limit {
+            return finish(
+                &store,
+                stats,
+                depth,
+                Verdict::Incomplete(Limit::Depth),
+                Vec::new(),
+            );
+        }
+        if let Some(g) = &graph
+            && let Some((k, lasso)) = liveness::find(&g.graph, &props)
+        {
+            let trace = g.trace(model, &lasso);
+            let mut o = finish(&store, stats, depth, Verdict::Property(k), trace);
+            o.loop_start = (!lasso.finite).then(|| lasso.prefix.len() - 1);
+            return o;
+        }
+        finish(&store, stats, depth, Verdict::Ok, Vec::new())
     };
     match pool {
         Some(pool) => pool.install(search),
@@ -748,6 +917,8 @@ pub fn validate<M: Model>(
     }
     let last = &trace[trace.len() - 1].state;
     match verdict {
+        // The lasso itself is checked by `liveness::validate_lasso`.
+        Verdict::Property(_) => Ok(()),
         Verdict::Invariant(k) => match model.violated_invariant(last) {
             Ok(Some(j)) if j == *k => Ok(()),
             _ => Err(format!("the last state does not violate invariant {k}")),

@@ -14,6 +14,7 @@
 //! checked against the invariants, but neither stored nor explored.
 
 mod explore;
+pub mod liveness;
 pub mod store;
 #[cfg(test)]
 mod tests;
@@ -29,8 +30,9 @@ use std::hash::Hash;
 pub trait Model {
     /// A state: compared and hashed as a whole.
     type State: Clone + Eq + Hash;
-    /// What a step is called in a trace (an action and its arguments).
-    type Label: Clone + PartialEq + std::fmt::Debug;
+    /// What a step is called in a trace (an action and its arguments);
+    /// equal labels are the same action instance (for fairness).
+    type Label: Clone + Eq + Hash + std::fmt::Debug;
     /// An error in the model found while running it.
     type Error: Clone + PartialEq + std::fmt::Debug;
 
@@ -72,6 +74,23 @@ pub trait Model {
             *t = self.canonical(t);
         }
         Ok(())
+    }
+
+    /// The temporal properties to check, each a conjunction of the forms
+    /// the liveness checker decides, over the model's state predicates.
+    fn properties(&self) -> Vec<liveness::Property> {
+        Vec::new()
+    }
+    /// Appends whether each state predicate (numbered by `properties`)
+    /// holds in `s`.
+    fn predicates(&self, s: &Self::State, out: &mut Vec<bool>) -> Result<(), Self::Error> {
+        let _ = (s, out);
+        Ok(())
+    }
+    /// The fairness of a step's action instance.
+    fn fairness(&self, label: &Self::Label) -> liveness::Fair {
+        let _ = label;
+        liveness::Fair::None
     }
 
     /// How many 64-bit words [`Model::pack`] writes for every state: the

@@ -19,8 +19,12 @@ mod visit;
 use std::sync::Arc;
 
 use crate::checker::Model;
+use crate::checker::liveness::{self, Form};
 use crate::diag::Span;
+use crate::parser::ast::{BinOp, Fairness, Quant, UnOp};
 use crate::sema::program::{Action, InitKind, Program, VarOrigin};
+use crate::sema::program::{TExpr, TExprKind};
+use crate::sema::types::Type;
 use eval::{EvalError, Evaluator};
 use layout::{BitReader, BitWriter, Domain, Domains, Layout};
 use value::Value;
@@ -30,7 +34,7 @@ pub type State = Box<[u64]>;
 
 /// One step of a trace: which action, with which parameter values (for a
 /// node's action, `self` first).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Step {
     pub action: u32,
     pub args: Vec<Value>,
@@ -57,6 +61,11 @@ pub struct CompiledModel<'p> {
     /// Its packed form, when the layout allows (see `symmetry::Packed`):
     /// then every canonical form is computed on packed states.
     packed: Option<symmetry::Packed>,
+    /// The temporal properties, split into the forms the liveness checker
+    /// decides, and the state predicates they use (an expression with its
+    /// quantified names bound).
+    properties: Vec<liveness::Property>,
+    predicates: Vec<(&'p TExpr, Vec<Value>)>,
 }
 
 impl<'p> CompiledModel<'p> {
@@ -88,7 +97,7 @@ impl<'p> CompiledModel<'p> {
             }
             params.push(ds);
         }
-        Ok(CompiledModel {
+        CompiledModel {
             prog,
             eval: Evaluator::new(prog),
             layouts,
@@ -97,7 +106,110 @@ impl<'p> CompiledModel<'p> {
             params,
             symmetry: None,
             packed: None,
-        })
+            properties: Vec::new(),
+            predicates: Vec::new(),
+        }
+        .with_properties()
+    }
+
+    /// Splits every property into forms (see `checker::liveness`), one
+    /// instance per binding of its `forall`s. Fails on a formula outside
+    /// the supported fragment.
+    fn with_properties(mut self) -> Result<Self, (Span, String)> {
+        for f in &self.prog.properties {
+            let mut locals = vec![Value::Bool(false); f.locals.len()];
+            let mut forms = Vec::new();
+            self.forms(&f.expr, &mut locals, &mut forms)?;
+            self.properties.push(liveness::Property {
+                name: f.name.clone(),
+                forms,
+            });
+        }
+        Ok(self)
+    }
+
+    fn forms(
+        &mut self,
+        e: &'p TExpr,
+        locals: &mut Vec<Value>,
+        out: &mut Vec<Form>,
+    ) -> Result<(), (Span, String)> {
+        let temporal = |x: &TExpr| x.ty == Type::Temporal;
+        let pred = |m: &mut Self, p: &'p TExpr, locals: &Vec<Value>| {
+            m.predicates.push((p, locals.clone()));
+            m.predicates.len() - 1
+        };
+        match &e.kind {
+            TExprKind::Binary(BinOp::And, a, b) if temporal(e) => {
+                self.forms(a, locals, out)?;
+                self.forms(b, locals, out)
+            }
+            TExprKind::Quant(Quant::Forall, binders, body) if temporal(e) => {
+                self.forall(binders, body, locals, out)
+            }
+            TExprKind::Unary(UnOp::Always, x) => match &x.kind {
+                TExprKind::Unary(UnOp::Eventually, p) if !temporal(p) => {
+                    let k = pred(self, p, locals);
+                    out.push(Form::AlwaysEventually(k));
+                    Ok(())
+                }
+                _ if !temporal(x) => {
+                    let k = pred(self, x, locals);
+                    out.push(Form::Always(k));
+                    Ok(())
+                }
+                _ => Err((e.span, "outside the supported fragment: `always` applies to a state predicate or to `eventually P`".into())),
+            },
+            TExprKind::Unary(UnOp::Eventually, x) => match &x.kind {
+                TExprKind::Unary(UnOp::Always, p) if !temporal(p) => {
+                    let k = pred(self, p, locals);
+                    out.push(Form::EventuallyAlways(k));
+                    Ok(())
+                }
+                _ if !temporal(x) => {
+                    let k = pred(self, x, locals);
+                    out.push(Form::Eventually(k));
+                    Ok(())
+                }
+                _ => Err((e.span, "outside the supported fragment: `eventually` applies to a state predicate or to `always P`".into())),
+            },
+            TExprKind::Binary(BinOp::LeadsTo, p, q) => {
+                let a = pred(self, p, locals);
+                let b = pred(self, q, locals);
+                out.push(Form::LeadsTo(a, b));
+                Ok(())
+            }
+            _ => Err((
+                e.span,
+                "outside the supported fragment: a property combines `always P`, `eventually P`, `always eventually P`, `eventually always P` and `P leads_to Q` with `and` and `forall` (for a condition on every state, write an invariant)".into(),
+            )),
+        }
+    }
+
+    fn forall(
+        &mut self,
+        binders: &'p [(crate::sema::program::LocalId, TExpr)],
+        body: &'p TExpr,
+        locals: &mut Vec<Value>,
+        out: &mut Vec<Form>,
+    ) -> Result<(), (Span, String)> {
+        let Some(((l, set), rest)) = binders.split_first() else {
+            return self.forms(body, locals, out);
+        };
+        let elems = match self.eval.eval(set, &[], locals) {
+            Ok(Value::Set(xs)) => xs,
+            _ => {
+                return Err((
+                    set.span,
+                    "the range of a property's `forall` must not depend on the state".into(),
+                ));
+            }
+        };
+        for x in elems.iter() {
+            locals[*l] = x.clone();
+            self.forall(rest, body, locals, out)?;
+        }
+        Ok(())
     }
 
     /// `s` with the members of each set renamed: member `i` of set `k`
@@ -382,6 +494,34 @@ impl Model for CompiledModel<'_> {
         match sym.canonical(&vars, &self.smallest()) {
             Some(c) => self.encode(&c).unwrap_or_else(|_| s.clone()),
             None => s.clone(),
+        }
+    }
+
+    fn properties(&self) -> Vec<liveness::Property> {
+        self.properties.clone()
+    }
+
+    fn predicates(&self, s: &State, out: &mut Vec<bool>) -> Result<(), ModelError> {
+        if self.predicates.is_empty() {
+            return Ok(());
+        }
+        let vars = self.decode(s);
+        for (e, locals) in &self.predicates {
+            let mut locals = locals.clone();
+            let b = self
+                .eval
+                .bool(e, &vars, &mut locals)
+                .map_err(|error| ModelError { error, step: None })?;
+            out.push(b);
+        }
+        Ok(())
+    }
+
+    fn fairness(&self, label: &Step) -> liveness::Fair {
+        match self.prog.actions[label.action as usize].fairness {
+            Fairness::None => liveness::Fair::None,
+            Fairness::Weak => liveness::Fair::Weak,
+            Fairness::Strong => liveness::Fair::Strong,
         }
     }
 

@@ -479,11 +479,52 @@ impl Sema<'_> {
         }
     }
 
+    /// Checks that a property is in the fragment the liveness checker
+    /// decides: `always P`, `eventually P`, `always eventually P`,
+    /// `eventually always P` and `P leads_to Q` (P, Q about one state),
+    /// combined with `and` and `forall`.
+    fn temporal_fragment(&mut self, e: &TExpr) {
+        use crate::parser::ast::{BinOp, Quant, UnOp};
+        let state = |x: &TExpr| x.ty != Type::Temporal;
+        let ok = match &e.kind {
+            TExprKind::Binary(BinOp::And, a, b) if e.ty == Type::Temporal => {
+                self.temporal_fragment(a);
+                self.temporal_fragment(b);
+                true
+            }
+            TExprKind::Quant(Quant::Forall, _, body) if e.ty == Type::Temporal => {
+                self.temporal_fragment(body);
+                true
+            }
+            TExprKind::Unary(UnOp::Always, x) => {
+                state(x) || matches!(&x.kind, TExprKind::Unary(UnOp::Eventually, p) if state(p))
+            }
+            TExprKind::Unary(UnOp::Eventually, x) => {
+                state(x) || matches!(&x.kind, TExprKind::Unary(UnOp::Always, p) if state(p))
+            }
+            TExprKind::Binary(BinOp::LeadsTo, ..) => true,
+            _ => false,
+        };
+        if !ok {
+            let what = if e.ty == Type::Temporal {
+                "this temporal formula is outside the fragment kripke checks"
+            } else {
+                "a condition on its own is not a temporal property"
+            };
+            self.err(
+                Diag::error(e.span, what)
+                    .label("here")
+                    .help("properties combine `always P`, `eventually P`, `always eventually P`, `eventually always P` and `P leads_to Q` (P, Q about one state) with `and` and `forall`; a condition on every state is an `invariant`"),
+            );
+        }
+    }
+
     fn formula(&mut self, name: &ast::Ident, expr: &ast::Expr, property: bool) -> Formula {
         self.begin_body(Ctx {
             property,
             ..Ctx::default()
         });
+        let errors_before = self.diags.len();
         let e = self.expr(expr);
         if property {
             if !matches!(e.ty, Type::Temporal | Type::Bool | Type::Unknown) {
@@ -498,6 +539,9 @@ impl Sema<'_> {
                         "e.g. `always eventually done` or `forall r in RM: eventually decided(r)`",
                     ),
                 );
+            } else if self.diags.len() == errors_before {
+                // (after an error inside, the formula says little more)
+                self.temporal_fragment(&e);
             }
         } else {
             self.expect_bool(&e, "this formula");

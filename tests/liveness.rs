@@ -1,0 +1,192 @@
+//! Liveness: temporal properties under fairness, with known answers. Every
+//! counterexample is replayed (`validate`) and its lasso checked on the
+//! model (`validate_lasso`: the loop closes, fairness holds on it, and it
+//! violates the property).
+
+use std::path::Path;
+
+use kripke::checker::{self, Config, Model, Outcome, Verdict, liveness};
+use kripke::frontend;
+use kripke::model::CompiledModel;
+
+fn source(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+struct Run {
+    verdict: Verdict<kripke::model::ModelError>,
+    property: Option<String>,
+    loop_start: Option<usize>,
+    steps: Vec<String>,
+    distinct: u64,
+}
+
+fn check_with(src: &str, workers: usize) -> Run {
+    let (_, a) = frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new())
+        .expect("no internal error");
+    let msgs: Vec<String> = a.diags.iter().map(|d| d.message.clone()).collect();
+    let prog = a.program.unwrap_or_else(|| panic!("{msgs:?}"));
+    let model = CompiledModel::new(&prog).expect("lowers");
+    let cfg = Config {
+        check_deadlock: false,
+        liveness: true,
+        workers,
+        ..Config::default()
+    };
+    let o: Outcome<CompiledModel> = checker::check(&model, &cfg);
+    checker::validate(&model, &o.trace, &o.verdict, false).expect("the trace replays");
+    let property = match o.verdict {
+        Verdict::Property(k) => {
+            let props = model.properties();
+            liveness::validate_lasso(&model, &o.trace, &props[k], o.loop_start)
+                .expect("the lasso holds up");
+            Some(props[k].name.clone())
+        }
+        _ => None,
+    };
+    Run {
+        steps: o
+            .trace
+            .iter()
+            .skip(1)
+            .map(|t| kripke::report::step_name(&prog, t.label.as_ref().unwrap()))
+            .collect(),
+        verdict: o.verdict,
+        property,
+        loop_start: o.loop_start,
+        distinct: o.stats.distinct,
+    }
+}
+
+fn check(src: &str) -> Run {
+    check_with(src, 1)
+}
+
+#[test]
+fn two_phase_commit_terminates_with_fairness() {
+    let r = check(&source("tests/liveness/2pc_termination.dsl"));
+    assert_eq!(r.verdict, Verdict::Ok);
+    assert_eq!(r.distinct, 288);
+}
+
+#[test]
+fn two_phase_commit_without_fairness_may_stop() {
+    let src = source("tests/liveness/2pc_termination.dsl")
+        .replace("  fair action", "  action")
+        .replace("  fair on", "  on");
+    let r = check(&src);
+    assert_eq!(r.property.as_deref(), Some("EveryRMDecides"));
+    // Nothing forces the first step: the run stays in its initial state.
+    assert_eq!((r.loop_start, r.steps.len()), (Some(0), 0));
+}
+
+#[test]
+fn two_phase_commit_blocks_when_the_coordinator_crashes() {
+    let src = source("tests/liveness/2pc_termination.dsl")
+        .replace(
+            "  var prepared: set<RM> = {}     // the RMs known to have prepared\n",
+            "  var prepared: set<RM> = {}     // the RMs known to have prepared\n  var up: bool = true\n  action Crash { require up; up = false }\n",
+        )
+        .replace("require state == init", "require up and state == init");
+    let r = check(&src);
+    assert_eq!(r.property.as_deref(), Some("EveryRMDecides"));
+    // The RMs prepare, the coordinator crashes: no fair step is enabled
+    // any more and the prepared RMs never learn the outcome. (Four steps
+    // is the least: every RM must have left `working`, or its own steps
+    // would still be enabled.)
+    assert_eq!(
+        r.steps,
+        [
+            "RM[r1].Prepare",
+            "RM[r2].Prepare",
+            "RM[r3].Prepare",
+            "TM.Crash"
+        ]
+    );
+    assert_eq!(r.loop_start, Some(4));
+}
+
+#[test]
+fn starvation_under_weak_fairness_not_under_strong() {
+    let strong = check(&source("specs/mutex.dsl"));
+    assert_eq!(strong.verdict, Verdict::Ok);
+    let weak =
+        check(&source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter"));
+    assert_eq!(weak.property.as_deref(), Some("NoStarvation"));
+    // p1 asks, then p2 goes round and round while p1 waits.
+    assert_eq!(weak.loop_start, Some(1));
+    assert_eq!(
+        weak.steps,
+        [
+            "Proc[p1].Request",
+            "Proc[p2].Request",
+            "Proc[p2].Enter",
+            "Proc[p2].Exit"
+        ]
+    );
+}
+
+const COUNTER: &str = "spec Counter
+var n: 0..3 = 0
+FAIR action Inc { require n < 3; n = n + 1 }
+terminal n == 3
+";
+
+#[test]
+fn each_form_on_a_counter() {
+    let with = |fair: &str, prop: &str| {
+        check(&format!(
+            "{}property P: {prop}\n",
+            COUNTER.replace("FAIR", fair)
+        ))
+    };
+    // Weak fairness drives the counter to 3, where it stops for good.
+    for holds in [
+        "eventually n == 3",
+        "eventually always n == 3",
+        "n == 1 leads_to n == 2",
+        "always n <= 3",
+        "always eventually n == 3",
+    ] {
+        assert_eq!(with("fair", holds).verdict, Verdict::Ok, "{holds}");
+    }
+    // ... and never back to 0.
+    let r = with("fair", "always eventually n == 0");
+    assert_eq!((r.loop_start, r.steps.len()), (Some(3), 3));
+    // `always` is violated by a finite run.
+    let r = with("fair", "always n < 2");
+    assert_eq!((r.loop_start, r.steps.len()), (None, 2));
+    // Without fairness the run may stop anywhere, at once.
+    for violated in ["eventually n == 3", "n == 0 leads_to n == 1"] {
+        let r = with("", violated);
+        assert_eq!(r.property.as_deref(), Some("P"), "{violated}");
+        assert_eq!((r.loop_start, r.steps.len()), (Some(0), 0), "{violated}");
+    }
+}
+
+#[test]
+fn a_flip_flop_is_infinitely_often_but_not_eventually_always() {
+    let flip = "spec Flip
+var b: bool = false
+fair action Flip { b = not b }
+";
+    let r = check(&format!("{flip}property P: always eventually b\n"));
+    assert_eq!(r.verdict, Verdict::Ok);
+    let r = check(&format!("{flip}property P: eventually always b\n"));
+    assert_eq!(r.property.as_deref(), Some("P"));
+    // The loop: false -> true -> false.
+    assert_eq!((r.loop_start, r.steps.len()), (Some(0), 2));
+}
+
+#[test]
+fn lassos_do_not_depend_on_workers() {
+    let src = source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter");
+    let one = check_with(&src, 1);
+    for w in [2, 3] {
+        let many = check_with(&src, w);
+        assert_eq!(
+            (many.verdict.clone(), many.loop_start, many.steps.clone()),
+            (one.verdict.clone(), one.loop_start, one.steps.clone())
+        );
+    }
+}
