@@ -37,7 +37,8 @@ invariant Safety:
   forall n, o in Replica: Replica[n].counts[n] >= Replica[o].counts[n]
 
 // Strong eventual consistency: again and again, all replicas agree.
-// (Checked by the liveness checker, a later part of kripke.)
+// (A liveness property: kripke checks it on the state graph, under the
+// fairness of the `fair` gossip step.)
 property Convergence:
   always eventually forall n, o in Replica: Replica[n].counts == Replica[o].counts
 

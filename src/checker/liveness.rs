@@ -161,55 +161,62 @@ impl<'g> Csr<'g> {
 /// Strongly connected components of the states in `nodes`, following only
 /// edges between them; iterative Tarjan, components in a fixed order.
 fn sccs(csr: &Csr, nodes: &[u32]) -> Vec<Vec<u32>> {
-    let inside: HashSet<u32> = nodes.iter().copied().collect();
-    let mut index: HashMap<u32, (u32, u32)> = HashMap::new(); // (index, lowlink)
-    let mut on_stack: HashSet<u32> = HashSet::new();
+    const NONE: u32 = u32::MAX;
+    let n = csr.g.fps.len();
+    let mut inside = vec![false; n];
+    for &s in nodes {
+        inside[s as usize] = true;
+    }
+    let mut index = vec![NONE; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
     let mut stack: Vec<u32> = Vec::new();
     let mut out = Vec::new();
     let mut next = 0u32;
     for &root in nodes {
-        if index.contains_key(&root) {
+        if index[root as usize] != NONE {
             continue;
         }
-        // (state, position in its edge list)
-        let mut work: Vec<(u32, usize)> = vec![(root, 0)];
-        index.insert(root, (next, next));
+        // (state, next position in its edge list)
+        let mut work: Vec<(u32, usize)> = vec![(root, csr.start[root as usize])];
+        index[root as usize] = next;
+        low[root as usize] = next;
         next += 1;
         stack.push(root);
-        on_stack.insert(root);
+        on_stack[root as usize] = true;
         while let Some(&mut (v, ref mut k)) = work.last_mut() {
-            let edges: Vec<u32> = csr
-                .out(v)
-                .map(|(_, e)| e.1)
-                .filter(|t| inside.contains(t))
-                .collect();
-            if *k < edges.len() {
-                let w = edges[*k];
+            let end = csr.start[v as usize + 1];
+            let mut descended = false;
+            while *k < end {
+                let w = csr.g.edges[csr.order[*k] as usize].1;
                 *k += 1;
-                if let Some(&(wi, _)) = index.get(&w) {
-                    if on_stack.contains(&w) {
-                        let e = index.get_mut(&v).expect("indexed");
-                        e.1 = e.1.min(wi);
-                    }
-                } else {
-                    index.insert(w, (next, next));
+                if !inside[w as usize] {
+                    continue;
+                }
+                if index[w as usize] == NONE {
+                    index[w as usize] = next;
+                    low[w as usize] = next;
                     next += 1;
                     stack.push(w);
-                    on_stack.insert(w);
-                    work.push((w, 0));
+                    on_stack[w as usize] = true;
+                    work.push((w, csr.start[w as usize]));
+                    descended = true;
+                    break;
+                } else if on_stack[w as usize] {
+                    low[v as usize] = low[v as usize].min(index[w as usize]);
                 }
+            }
+            if descended {
                 continue;
             }
             work.pop();
-            let (vi, vl) = index[&v];
             if let Some(&(u, _)) = work.last() {
-                let ul = index[&u].1.min(vl);
-                index.get_mut(&u).expect("indexed").1 = ul;
+                low[u as usize] = low[u as usize].min(low[v as usize]);
             }
-            if vl == vi {
+            if low[v as usize] == index[v as usize] {
                 let mut comp = Vec::new();
                 while let Some(w) = stack.pop() {
-                    on_stack.remove(&w);
+                    on_stack[w as usize] = false;
                     comp.push(w);
                     if w == v {
                         break;
@@ -226,6 +233,11 @@ fn sccs(csr: &Csr, nodes: &[u32]) -> Vec<Vec<u32>> {
 /// A fair component among `nodes` holding a state where `want` holds.
 fn fair_component(csr: &Csr, nodes: &[u32], want: &dyn Fn(u32) -> bool) -> Option<Vec<u32>> {
     for comp in sccs(csr, nodes) {
+        if let [s] = comp[..]
+            && !csr.out(s).any(|(_, e)| e.1 == s)
+        {
+            continue; // a single state without a loop: no cycle here
+        }
         let members: HashSet<u32> = comp.iter().copied().collect();
         let internal: Vec<&(u32, u32, u32)> = comp
             .iter()
@@ -275,25 +287,21 @@ fn fair_component(csr: &Csr, nodes: &[u32], want: &dyn Fn(u32) -> bool) -> Optio
 
 /// Breadth-first search from `sources` through states where `walk` holds:
 /// the states reached, in order, with the edge each was reached by.
-fn reach(
-    csr: &Csr,
-    sources: &[u32],
-    walk: &dyn Fn(u32) -> bool,
-) -> (Vec<u32>, HashMap<u32, Option<u32>>) {
+fn reach(csr: &Csr, sources: &[u32], walk: &dyn Fn(u32) -> bool) -> (Vec<u32>, Parents) {
     let mut order = Vec::new();
-    let mut parent: HashMap<u32, Option<u32>> = HashMap::new();
+    let mut parent = Parents(vec![UNSEEN; csr.g.fps.len()]);
     let mut q = VecDeque::new();
     for &s in sources {
-        if walk(s) && !parent.contains_key(&s) {
-            parent.insert(s, None);
+        if walk(s) && parent.0[s as usize] == UNSEEN {
+            parent.0[s as usize] = SOURCE;
             q.push_back(s);
         }
     }
     while let Some(s) = q.pop_front() {
         order.push(s);
         for (e, &(_, t, _)) in csr.out(s) {
-            if walk(t) && !parent.contains_key(&t) {
-                parent.insert(t, Some(e));
+            if parent.0[t as usize] == UNSEEN && walk(t) {
+                parent.0[t as usize] = e;
                 q.push_back(t);
             }
         }
@@ -301,11 +309,20 @@ fn reach(
     (order, parent)
 }
 
+/// Per state: the edge a search reached it by (or `SOURCE`, `UNSEEN`).
+pub(crate) struct Parents(Vec<u32>);
+const UNSEEN: u32 = u32::MAX;
+const SOURCE: u32 = u32::MAX - 1;
+
 /// The states from a source to `s` along the search's edges.
-fn path_to(csr: &Csr, parent: &HashMap<u32, Option<u32>>, mut s: u32) -> Vec<u32> {
+fn path_to(csr: &Csr, parent: &Parents, mut s: u32) -> Vec<u32> {
     let mut p = vec![s];
-    while let Some(Some(e)) = parent.get(&s) {
-        s = csr.g.edges[*e as usize].0;
+    loop {
+        let e = parent.0[s as usize];
+        if e == SOURCE || e == UNSEEN {
+            break;
+        }
+        s = csr.g.edges[e as usize].0;
         p.push(s);
     }
     p.reverse();
@@ -475,21 +492,24 @@ fn lasso(
     walk: &dyn Fn(u32) -> bool,
     stay: &dyn Fn(u32) -> bool,
     want: &dyn Fn(u32) -> bool,
-    to_sources: Option<&HashMap<u32, Option<u32>>>,
+    to_sources: Option<&Parents>,
 ) -> Option<Lasso> {
     let (order, parent) = reach(csr, sources, walk);
-    let rank: HashMap<u32, usize> = order.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    let mut rank = vec![usize::MAX; csr.g.fps.len()];
+    for (i, &s) in order.iter().enumerate() {
+        rank[s as usize] = i;
+    }
     let candidates: Vec<u32> = order.iter().copied().filter(|&s| stay(s)).collect();
     let stop = candidates
         .iter()
         .copied()
-        .find(|&s| want(s) && csr.enabled(s).is_empty());
+        .find(|&s| want(s) && !csr.out(s).any(|(_, e)| e.2 != UNFAIR));
     let comp = fair_component(csr, &candidates, want);
     let comp_entry = comp
         .as_ref()
-        .and_then(|c| c.iter().copied().min_by_key(|s| rank[s]));
+        .and_then(|c| c.iter().copied().min_by_key(|&s| rank[s as usize]));
     let (entry, cycle) = match (stop, comp_entry) {
-        (Some(s), Some(e)) if rank[&e] < rank[&s] => {
+        (Some(s), Some(e)) if rank[e as usize] < rank[s as usize] => {
             (e, cover(csr, comp.as_deref().unwrap_or_default(), e, want))
         }
         (Some(s), _) => (s, Vec::new()),
