@@ -350,8 +350,15 @@ impl<M: Model> Recorder<M> {
         Ok(())
     }
 
+    /// A step. One that changes nothing is a stutter, which a run may
+    /// always take: it is not an edge, and neither makes its action
+    /// possible nor counts as taking it (TLA+'s `WF_vars(A)` is about
+    /// `<<A>>_vars` steps, which change something).
     fn edge(&mut self, model: &M, from: u32, to_fp: u64, label: &M::Label) {
         let to = self.graph.index[&to_fp];
+        if to == from {
+            return;
+        }
         let inst = match model.fairness(label) {
             Fair::None => UNFAIR,
             f => {

@@ -18,7 +18,10 @@
 //! "Staying forever" includes stuttering: as in TLA+, a behaviour may stop
 //! changing the state at any point, unless fairness forbids it. Stopping in
 //! a state is fair when no fair action instance is enabled there; a state
-//! with no successor at all (a deadlock or a `terminal` state) is one.
+//! with no successor at all (a deadlock or a `terminal` state) is one. A
+//! step that changes nothing is itself a stutter: it is not an edge of the
+//! graph, and it neither enables nor discharges fairness (TLA+'s
+//! `WF_vars(A)` concerns `<<A>>_vars` steps).
 //!
 //! Fair cycles are found on strongly connected components (Tarjan): a
 //! component, traversed entirely, is a fair cycle when every weakly fair
@@ -571,10 +574,11 @@ pub fn validate_lasso<M: super::Model>(
         model
             .successors(&trace[i].state, &mut succ)
             .map_err(|e| format!("{e:?}"))?;
+        // Steps that change nothing do not count (see `Recorder::edge`).
         Ok(succ
             .into_iter()
+            .filter(|(lb, s)| *s != trace[i].state && model.fairness(lb) != Fair::None)
             .map(|(lb, _)| lb)
-            .filter(|lb| model.fairness(lb) != Fair::None)
             .collect())
     };
     let stutter = l == n - 1;

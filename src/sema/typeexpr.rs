@@ -24,7 +24,9 @@ impl Sema<'_> {
                     }
                     INT_ANY
                 }
-                "Node" => Type::AnyNode,
+                // A set the spec names `Node` is that set; otherwise `Node`
+                // is any node.
+                "Node" if !self.globals.contains_key("Node") => Type::AnyNode,
                 "Message" => {
                     if self.prog.variants.is_empty() {
                         self.err(
