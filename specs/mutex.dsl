@@ -15,7 +15,7 @@
 
 spec Mutex
 
-nodes Proc = {p1, p2}
+nodes Proc = {p1, p2} symmetric
 
 node Proc {
   var pc: {idle, waiting, critical} = idle

@@ -93,7 +93,8 @@ enum Cmd {
         workers: Option<usize>,
         /// Symmetry reduction over the spec's `symmetric` sets: visit one
         /// state per class of renamings of their members (counts are then
-        /// classes). Traces are real runs either way.
+        /// classes). Traces are real runs either way. Not applied to specs
+        /// with temporal properties.
         #[arg(long, value_enum, default_value_t = OnOff::On)]
         symmetry: OnOff,
         /// Output: text for people, json for programs (one object on stdout).

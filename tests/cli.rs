@@ -576,3 +576,48 @@ fn check_stops_cleanly_on_ctrl_c() {
     );
     assert!(stdout(&o).contains(" distinct states, "), "{}", stdout(&o));
 }
+
+/// A violated temporal property prints a lasso: the path, then the loop,
+/// marked; JSON gives `loop_start`. Symmetry does not apply to liveness,
+/// so `--symmetry` changes nothing.
+#[test]
+fn check_prints_a_lasso_for_a_violated_property() {
+    let weak = std::fs::read_to_string("specs/mutex.dsl")
+        .unwrap()
+        .replace("strong fair action Enter", "fair action Enter");
+    let dir = std::env::temp_dir().join(format!("kripke-lasso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mutex_weak.dsl");
+    std::fs::write(&path, weak).unwrap();
+    let p = path.to_str().unwrap();
+    let o = kripke(&["check", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("violation: property NoStarvation is violated: a run loops forever without satisfying it"),
+        "{out}"
+    );
+    assert!(out.contains("    1  Proc[p1].Request\n         Proc.pc[p1]: idle -> waiting\n  ---  from state 1, this loop repeats forever:\n    2  Proc[p2].Request\n"), "{out}");
+    assert!(
+        out.contains(
+            "    4  Proc[p2].Exit\n         Proc.pc[p2]: critical -> idle\n  ---  back to state 1\n"
+        ),
+        "{out}"
+    );
+    let off = kripke(&["check", p, "--symmetry", "off"]);
+    assert_eq!(
+        stdout(&off).lines().take(14).collect::<Vec<_>>(),
+        out.lines().take(14).collect::<Vec<_>>()
+    );
+    let j = kripke(&["check", p, "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&j)).unwrap();
+    assert_eq!(j["result"], "violation");
+    assert_eq!(j["property"], "NoStarvation");
+    assert_eq!(j["loop_start"], 1);
+    assert_eq!(j["trace"].as_array().map(Vec::len), Some(5));
+    std::fs::remove_dir_all(&dir).ok();
+    // The shipped spec, with strong fairness, holds.
+    let ok = kripke(&["check", "specs/mutex.dsl"]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(stdout(&ok).contains("1 temporal property holds under the declared fairness"));
+}
