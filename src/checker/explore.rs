@@ -17,7 +17,9 @@ pub struct Config {
     pub check_deadlock: bool,
     pub time_limit: Option<Duration>,
     /// Check the model's temporal properties (records the state graph while
-    /// exploring; see `liveness.rs`).
+    /// exploring; see `liveness.rs`). Needs a model that does not reduce
+    /// by symmetry (a loop of classes is not a loop of states): with one
+    /// that does, properties are not checked.
     pub liveness: bool,
 }
 
@@ -499,7 +501,7 @@ where
     let mut frontier = Frontier::new(width, cfg.dfs);
     // With temporal properties: the state graph, recorded as states are
     // stored and expanded.
-    let props = if cfg.liveness {
+    let props = if cfg.liveness && !model.reduces() {
         model.properties()
     } else {
         Vec::new()
