@@ -101,6 +101,20 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Check every spec under the paths against its `expect`ations: one
+    /// line per spec, then `N passed, N failed`; exit 0 only if all pass.
+    #[command(after_help = EXIT_CODES)]
+    Test {
+        /// Spec files or directories (searched for `.dsl` files); default
+        /// `specs/`.
+        paths: Vec<PathBuf>,
+        /// Also write the results as JUnit XML (for CI systems).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Threads that expand states (default: every core).
+        #[arg(long, value_name = "N")]
+        workers: Option<usize>,
+    },
     /// Parse and check specs without exploring states.
     #[command(after_help = EXIT_CODES)]
     Lint {
@@ -217,6 +231,20 @@ pub fn run() -> i32 {
             };
             let symmetry = symmetry == OnOff::On;
             check(&file, &overrides, &cfg, symmetry, &watch, format, color)
+        }
+        Cmd::Test {
+            paths,
+            junit,
+            workers,
+        } => {
+            if workers == Some(0) {
+                eprint!(
+                    "{}",
+                    diag::render_plain("--workers must be at least 1", None, color)
+                );
+                return exit::SPEC_ERROR;
+            }
+            crate::testcmd::run(&paths, junit.as_deref(), workers, color)
         }
         Cmd::Lint {
             files,

@@ -6,6 +6,7 @@
 
 pub mod checker;
 pub mod diag;
+pub mod expect;
 pub mod frontend;
 pub mod model;
 pub mod parser;

@@ -2,6 +2,7 @@
 //! files, calls the library, prints results and chooses the exit code.
 
 mod cli;
+mod testcmd;
 
 fn main() {
     std::process::exit(cli::run());

@@ -621,3 +621,79 @@ fn check_prints_a_lasso_for_a_violated_property() {
     assert_eq!(ok.status.code(), Some(0));
     assert!(stdout(&ok).contains("1 temporal property holds under the declared fairness"));
 }
+
+/// `kripke test` over the shipped specs: every expectation met.
+#[test]
+fn test_command_passes_on_the_shipped_specs() {
+    let o = kripke(&["test"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("ok   specs/2pc.dsl  (2 expectations, 80 states,"),
+        "{out}"
+    );
+    assert!(out.contains("ok   specs/mutex.dsl"), "{out}");
+    assert!(out.ends_with("4 passed, 0 failed\n"), "{out}");
+}
+
+/// Expectations met and unmet, several violations in one spec (each found
+/// by running again without the ones found before), and the JUnit file.
+#[test]
+fn test_command_compares_verdicts_with_expectations() {
+    let dir = std::env::temp_dir().join(format!("kripke-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let counter =
+        "spec C\nvar n: 0..3 = 0\naction Inc { require n < 3; n = n + 1 }\nterminal n == 3\n";
+    std::fs::write(
+        dir.join("a_two_violations.dsl"),
+        format!("{counter}invariant Small: n < 2\ninvariant Tiny: n < 1\ninvariant Fits: n <= 3\nexpect Small violated\nexpect Tiny violated\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b_wrong_expectation.dsl"),
+        format!("{counter}invariant Fits: n <= 3\nexpect Fits violated\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("c_unexpected.dsl"),
+        format!("{counter}invariant Small: n < 2\n"),
+    )
+    .unwrap();
+    let junit = dir.join("out.xml");
+    let o = kripke(&[
+        "test",
+        dir.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("ok   ") && out.contains("a_two_violations.dsl  (3 expectations, 2 states,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL ") && out.contains("b_wrong_expectation.dsl"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    expected Fits to be violated, but it holds\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    expected Small to hold, but it is violated\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("invariant Small is violated after 2 steps"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 2 failed\n"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"kripke\" tests=\"3\" failures=\"2\""),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<failure message=").count(), 2, "{xml}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,152 @@
+//! Expectations: what `kripke test` checks a spec against.
+//!
+//! A spec says `expect Name holds` or `expect Name violated` of its
+//! invariants and properties; one without an `expect` for a name expects it
+//! to hold, and no spec expects a deadlock (declare `terminal` states, or an
+//! `expect` the violation of an invariant that says why). The checker stops
+//! at the first violation, so [`evaluate`] runs it again without each name
+//! found violated, until the rest hold: every name gets a verdict, each
+//! violation with its own (replayed) counterexample.
+
+use std::time::{Duration, Instant};
+
+use crate::checker::{self, Config, Model, Verdict, liveness};
+use crate::model::CompiledModel;
+use crate::report;
+use crate::sema::program::Program;
+
+/// What one expectation came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    /// Met: the name holds or is violated, as expected.
+    Met { name: String, holds: bool },
+    /// Not met; `trace` is the counterexample when there is one.
+    Unmet {
+        name: String,
+        expected_holds: bool,
+        trace: Option<String>,
+    },
+}
+
+/// The result of testing one spec.
+#[derive(Clone, Debug)]
+pub struct SpecReport {
+    pub checks: Vec<Check>,
+    /// Why the spec could not be fully checked (a deadlock, an evaluation
+    /// error, a limit), with the run that shows it.
+    pub problem: Option<String>,
+    /// Distinct states of the first run (the whole spec).
+    pub distinct: u64,
+    pub elapsed: Duration,
+}
+
+impl SpecReport {
+    pub fn passed(&self) -> bool {
+        self.problem.is_none() && self.checks.iter().all(|c| matches!(c, Check::Met { .. }))
+    }
+}
+
+/// Checks `prog` and compares every invariant's and property's verdict
+/// with its expectation.
+pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> SpecReport {
+    let start = Instant::now();
+    let mut p = prog.clone();
+    let mut violated: Vec<(String, String)> = Vec::new();
+    let mut problem = None;
+    let mut distinct = None;
+    let cfg = Config {
+        liveness: true,
+        ..cfg.clone()
+    };
+    // What one run found: nothing more, a name to drop and run again, or
+    // a problem that ends the testing.
+    enum Next {
+        Done,
+        Invariant(usize, String),
+        Property(usize, String),
+        Stop(String),
+    }
+    loop {
+        let next = {
+            let model = match CompiledModel::new(&p) {
+                Ok(m) => m.with_symmetry(symmetry && p.properties.is_empty()),
+                Err((_, msg)) => break problem = Some(msg),
+            };
+            let o = checker::check(&model, &cfg);
+            distinct.get_or_insert(o.stats.distinct);
+            let replays = checker::validate(&model, &o.trace, &o.verdict, cfg.check_deadlock)
+                .and_then(|()| match o.verdict {
+                    Verdict::Property(k) => liveness::validate_lasso(
+                        &model,
+                        &o.trace,
+                        &model.properties()[k],
+                        o.loop_start,
+                    ),
+                    _ => Ok(()),
+                });
+            let text = || report::text(name, &model, &o, cfg.check_deadlock);
+            match (replays, &o.verdict) {
+                (Err(why), _) => Next::Stop(format!(
+                    "internal error: the counterexample does not replay ({why})"
+                )),
+                (Ok(()), Verdict::Ok) => Next::Done,
+                (Ok(()), Verdict::Invariant(k)) => Next::Invariant(*k, text()),
+                (Ok(()), Verdict::Property(k)) => Next::Property(*k, text()),
+                (Ok(()), _) => Next::Stop(text()),
+            }
+        };
+        match next {
+            Next::Done => break,
+            Next::Invariant(k, t) => {
+                violated.push((p.invariants[k].name.clone(), t));
+                p.invariants.remove(k);
+            }
+            Next::Property(k, t) => {
+                violated.push((p.properties[k].name.clone(), t));
+                p.properties.remove(k);
+            }
+            Next::Stop(t) => break problem = Some(t),
+        }
+    }
+    let mut checks = Vec::new();
+    let names = prog
+        .invariants
+        .iter()
+        .chain(&prog.properties)
+        .map(|f| f.name.clone());
+    for n in names {
+        let expected_holds = prog
+            .expects
+            .iter()
+            .find(|e| e.name == n)
+            .is_none_or(|e| e.holds);
+        let trace = violated
+            .iter()
+            .find(|(v, _)| *v == n)
+            .map(|(_, t)| t.clone());
+        // Nothing is known to hold if the run did not finish.
+        let met = if expected_holds {
+            trace.is_none() && problem.is_none()
+        } else {
+            trace.is_some()
+        };
+        if met {
+            checks.push(Check::Met {
+                name: n,
+                holds: expected_holds,
+            });
+        } else {
+            checks.push(Check::Unmet {
+                name: n,
+                expected_holds,
+                trace,
+            });
+        }
+    }
+    SpecReport {
+        checks,
+        problem,
+        distinct: distinct.unwrap_or(0),
+        elapsed: start.elapsed(),
+    }
+}
