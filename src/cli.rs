@@ -499,6 +499,14 @@ fn check(
     // Liveness is checked on the unreduced graph: under symmetry, a cycle
     // of classes need not be a cycle of states, and fairness is per action
     // instance, whose names a renaming changes.
+    if symmetry
+        && !prog.properties.is_empty()
+        && prog.sets.iter().any(|s| s.symmetric && s.members.len() > 1)
+    {
+        eprintln!(
+            "note: symmetry reduction is not applied to a spec with temporal properties (see docs/language.md, \"Liveness\")"
+        );
+    }
     let symmetry = symmetry && prog.properties.is_empty();
     let model = match kripke::model::CompiledModel::new(&prog) {
         Ok(m) => m.with_symmetry(symmetry),
