@@ -196,8 +196,9 @@ impl<'p> CompiledModel<'p> {
         let Some(((l, set), rest)) = binders.split_first() else {
             return self.forms(body, locals, out);
         };
-        let elems = match self.eval.eval(set, &[], locals) {
-            Ok(Value::Set(xs)) => xs,
+        let state_free = !crate::sema::program::reads_state(self.prog, set);
+        let elems = match state_free.then(|| self.eval.eval(set, &[], locals)) {
+            Some(Ok(Value::Set(xs))) => xs,
             _ => {
                 return Err((
                     set.span,

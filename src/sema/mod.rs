@@ -492,7 +492,16 @@ impl Sema<'_> {
                 self.temporal_fragment(b);
                 true
             }
-            TExprKind::Quant(Quant::Forall, _, body) if e.ty == Type::Temporal => {
+            TExprKind::Quant(Quant::Forall, binders, body) if e.ty == Type::Temporal => {
+                for (_, set) in binders {
+                    if reads_state(&self.prog, set) {
+                        self.err(
+                            Diag::error(set.span, "the range of a property's `forall` depends on the state")
+                                .label("reads a variable")
+                                .help("quantify over a fixed set (a node or value set, a range, a constant) and test the state inside: `forall r in RM: (r in prepared) leads_to …`"),
+                        );
+                    }
+                }
                 self.temporal_fragment(body);
                 true
             }

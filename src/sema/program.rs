@@ -357,3 +357,83 @@ impl Program {
         self.vars.iter().map(|v| v.ty.log2_size(self)).sum()
     }
 }
+
+/// Calls `f` on `e` and on every expression inside it, outer first.
+pub fn each_subexpr<'e>(e: &'e TExpr, f: &mut dyn FnMut(&'e TExpr)) {
+    f(e);
+    let mut go = |x: &'e TExpr| each_subexpr(x, f);
+    match &e.kind {
+        TExprKind::AllOf(_)
+        | TExprKind::Bool(_)
+        | TExprKind::Int(_)
+        | TExprKind::Atom(_)
+        | TExprKind::Member(..)
+        | TExprKind::NoneLit
+        | TExprKind::Var(_)
+        | TExprKind::Local(_) => {}
+        TExprKind::Some(x)
+        | TExprKind::Unary(_, x)
+        | TExprKind::Field(x, _)
+        | TExprKind::TupleField(x, _)
+        | TExprKind::MsgField(x, _) => go(x),
+        TExprKind::Binary(_, a, b)
+        | TExprKind::Range(a, b)
+        | TExprKind::Index(a, b)
+        | TExprKind::Let(_, a, b) => {
+            go(a);
+            go(b);
+        }
+        TExprKind::MapComp(_, a, b) | TExprKind::Choose(_, a, b) => {
+            go(a);
+            go(b);
+        }
+        TExprKind::Call(_, xs)
+        | TExprKind::Builtin(_, xs)
+        | TExprKind::Tuple(xs)
+        | TExprKind::Record(xs)
+        | TExprKind::Msg(_, xs)
+        | TExprKind::SetLit(xs)
+        | TExprKind::SeqLit(xs) => xs.iter().for_each(go),
+        TExprKind::MapLit(ps) => ps.iter().for_each(|(k, v)| {
+            go(k);
+            go(v);
+        }),
+        TExprKind::SetComp(b, bs, f) => {
+            go(b);
+            bs.iter().for_each(|(_, s)| go(s));
+            if let Some(f) = f {
+                go(f);
+            }
+        }
+        TExprKind::If(c, a, b) => {
+            go(c);
+            go(a);
+            go(b);
+        }
+        TExprKind::Quant(_, bs, b) => {
+            bs.iter().for_each(|(_, s)| go(s));
+            go(b);
+        }
+        TExprKind::Is(x, _, tests) => {
+            go(x);
+            tests.iter().flatten().for_each(go);
+        }
+    }
+}
+
+/// Whether evaluating `e` reads a state variable (directly or in a
+/// function it calls; functions do not recurse).
+pub fn reads_state(prog: &Program, e: &TExpr) -> bool {
+    let mut reads = false;
+    each_subexpr(e, &mut |x| match &x.kind {
+        TExprKind::Var(_) => reads = true,
+        TExprKind::Call(f, _) => {
+            reads |= prog
+                .functions
+                .get(*f)
+                .is_some_and(|g| reads_state(prog, &g.body))
+        }
+        _ => {}
+    });
+    reads
+}
