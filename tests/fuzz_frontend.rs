@@ -1,4 +1,4 @@
-//! Mutation fuzzing of the front end with an oracle: whatever the input, the
+//! Mutation fuzzing of the front end and the checker with an oracle: whatever the input, the
 //! front end returns (a program or diagnostics) and rendering succeeds; any
 //! panic is a bug. Deterministic (fixed seed) so a failure reproduces; a
 //! failing input is printed so that it can be kept as a regression file.
@@ -173,4 +173,76 @@ fn mutated_specs_never_crash_the_front_end() {
             );
         }
     }
+}
+
+/// Mutated specs that the front end accepts are checked (with small
+/// limits, symmetry on and off, properties included): the checker must not
+/// panic, and every counterexample it reports must replay, as the CLI
+/// demands before printing one.
+#[test]
+fn mutated_specs_never_crash_the_checker() {
+    use kripke::checker::{self, Config, Model, Verdict, liveness};
+    use kripke::model::CompiledModel;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds = Vec::new();
+    for dir in ["specs", "tests/liveness", "tests/liveness/tla"] {
+        for e in std::fs::read_dir(root.join(dir)).expect("corpus dir") {
+            let p = e.expect("entry").path();
+            if p.extension().is_some_and(|x| x == "dsl") {
+                seeds.push(std::fs::read(&p).expect("read seed"));
+            }
+        }
+    }
+    seeds.sort();
+    let iters: usize = std::env::var("KRIPKE_FUZZ_CHECK_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let mut rng = Rng(0x0123_4567_89AB_CDEF);
+    let mut checked = 0;
+    for seed in &seeds {
+        for _ in 0..iters {
+            let input = mutate(&mut rng, seed);
+            let src = frontend::decode(&input);
+            let Some(prog) = frontend::analyze(&src, &[]).program else {
+                continue;
+            };
+            let run = |symmetry: bool| {
+                let Ok(model) = CompiledModel::new(&prog) else {
+                    return;
+                };
+                let model = model.with_symmetry(symmetry && prog.properties.is_empty());
+                let cfg = Config {
+                    check_deadlock: true,
+                    liveness: true,
+                    max_states: Some(3000),
+                    time_limit: Some(std::time::Duration::from_secs(2)),
+                    ..Config::default()
+                };
+                let o = checker::check(&model, &cfg);
+                checker::validate(&model, &o.trace, &o.verdict, true)
+                    .unwrap_or_else(|e| panic!("the counterexample does not replay: {e}"));
+                if let Verdict::Property(k) = o.verdict {
+                    liveness::validate_lasso(
+                        &model,
+                        &o.trace,
+                        &model.properties()[k],
+                        o.loop_start,
+                    )
+                    .unwrap_or_else(|e| panic!("the lasso does not hold up: {e}"));
+                }
+            };
+            let result = std::panic::catch_unwind(|| {
+                run(true);
+                run(false);
+            });
+            assert!(
+                result.is_ok(),
+                "the checker failed on this input:\n{}",
+                String::from_utf8_lossy(&input)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no mutated spec got past the front end");
 }
