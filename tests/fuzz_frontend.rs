@@ -1,6 +1,7 @@
-//! Mutation fuzzing of the front end and the checker with an oracle: whatever the input, the
-//! front end returns (a program or diagnostics) and rendering succeeds; any
-//! panic is a bug. Deterministic (fixed seed) so a failure reproduces; a
+//! Mutation fuzzing with an oracle: whatever the input, the front end
+//! returns (a program or diagnostics) and rendering succeeds, and a spec it
+//! accepts is checked without a panic and with counterexamples that replay;
+//! any panic is a bug. Deterministic (fixed seed) so a failure reproduces; a
 //! failing input is printed so that it can be kept as a regression file.
 
 use std::path::Path;
