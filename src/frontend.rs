@@ -67,7 +67,10 @@ pub fn analyze(src: &Source, overrides: &[Override]) -> Analysis {
         };
     }
     let mut diags = Vec::new();
-    let file = parser::parse(&src.text, &mut diags);
+    let mut file = parser::parse(&src.text, &mut diags);
+    if !diags.iter().any(Diag::is_error) {
+        crate::stdlib::faults::desugar(&mut file, &mut diags);
+    }
     if diags.iter().any(Diag::is_error) {
         crate::diag::sort(&mut diags);
         return Analysis {

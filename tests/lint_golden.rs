@@ -128,6 +128,7 @@ fn core_programs_match_golden() {
         ("tests/data/lint/ok/networks.dsl", "networks"),
         ("tests/data/lint/ok/nodes.dsl", "nodes"),
         ("tests/data/lint/ok/statements.dsl", "statements"),
+        ("tests/data/lint/ok/faults.dsl", "faults"),
     ];
     let mut failures = Vec::new();
     for (spec, name) in cases {

@@ -134,6 +134,12 @@ pub enum ItemKind {
     Terminal {
         expr: Expr,
     },
+    /// `crash N [up to K]`: members of node (set) N may crash, and then take
+    /// no further step (see `stdlib::faults`).
+    Crash {
+        node: Ident,
+        limit: Option<Expr>,
+    },
 }
 
 #[derive(Debug)]

@@ -305,6 +305,19 @@ impl Parser<'_> {
                 self.bump();
                 Ok(ItemKind::Terminal { expr: self.expr()? })
             }
+            "crash" => {
+                self.bump();
+                let node = self.ident("a node or node set")?;
+                let limit = if self.eat_kw_ctx("up") {
+                    if !self.eat_kw_ctx("to") {
+                        return Err(self.expected("`to` (as in `crash RM up to 1`)"));
+                    }
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
+                Ok(ItemKind::Crash { node, limit })
+            }
             "expect" => {
                 self.bump();
                 let name = self.ident("the name of an invariant or property")?;

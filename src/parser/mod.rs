@@ -74,6 +74,7 @@ pub fn is_keyword(s: &str) -> bool {
 /// Words that begin an item; error recovery restarts at these.
 const ITEM_START: &[&str] = &[
     "terminal",
+    "crash",
     "spec",
     "const",
     "enum",

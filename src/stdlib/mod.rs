@@ -7,6 +7,7 @@
 //! and duplication become actions of their own. Everything here builds core
 //! expressions and statements ([`crate::sema::program`]); nothing evaluates.
 
+pub mod faults;
 pub mod network;
 
 use crate::diag::Span;
