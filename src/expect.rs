@@ -1,9 +1,9 @@
 //! Expectations: what `kripke test` checks a spec against.
 //!
 //! A spec says `expect Name holds` or `expect Name violated` of its
-//! invariants and properties; one without an `expect` for a name expects it
-//! to hold, and no spec expects a deadlock (declare `terminal` states, or an
-//! `expect` the violation of an invariant that says why). The checker stops
+//! invariants and properties, and `expect deadlock` (or `expect no
+//! deadlock`, the default) of deadlocks; a name without an `expect` is
+//! expected to hold. The checker stops
 //! at the first violation, so [`evaluate`] runs it again without each name
 //! found violated, until the rest hold: every name gets a verdict, each
 //! violation with its own (replayed) counterexample.
@@ -14,6 +14,17 @@ use crate::checker::{self, Config, Model, Verdict, liveness};
 use crate::model::CompiledModel;
 use crate::report;
 use crate::sema::program::Program;
+
+/// The name under which deadlock freedom is expected (`expect deadlock`:
+/// violated), unless the spec has a formula of that name.
+const DEADLOCK: &str = "deadlock";
+
+fn is_formula(prog: &Program, name: &str) -> bool {
+    prog.invariants
+        .iter()
+        .chain(&prog.properties)
+        .any(|f| f.name == name)
+}
 
 /// What one expectation came to.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,18 +63,19 @@ pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> Spe
     let start = Instant::now();
     let mut p = prog.clone();
     let mut violated: Vec<(String, String)> = Vec::new();
+    let deadlock_expected =
+        prog.expects.iter().any(|e| e.name == DEADLOCK && !e.holds) && !is_formula(prog, DEADLOCK);
+    let mut cfg = cfg.clone();
     let mut problem = None;
     let mut distinct = None;
-    let cfg = Config {
-        liveness: true,
-        ..cfg.clone()
-    };
+    cfg.liveness = true;
     // What one run found: nothing more, a name to drop and run again, or
     // a problem that ends the testing.
     enum Next {
         Done,
         Invariant(usize, String),
         Property(usize, String),
+        Deadlock(String),
         Stop(String),
     }
     loop {
@@ -92,6 +104,7 @@ pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> Spe
                 (Ok(()), Verdict::Ok) => Next::Done,
                 (Ok(()), Verdict::Invariant(k)) => Next::Invariant(*k, text()),
                 (Ok(()), Verdict::Property(k)) => Next::Property(*k, text()),
+                (Ok(()), Verdict::Deadlock) if deadlock_expected => Next::Deadlock(text()),
                 (Ok(()), _) => Next::Stop(text()),
             }
         };
@@ -105,15 +118,24 @@ pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> Spe
                 violated.push((p.properties[k].name.clone(), t));
                 p.properties.remove(k);
             }
+            // As expected: go on without looking for deadlocks.
+            Next::Deadlock(t) => {
+                violated.push((DEADLOCK.to_string(), t));
+                cfg.check_deadlock = false;
+            }
             Next::Stop(t) => break problem = Some(t),
         }
     }
     let mut checks = Vec::new();
-    let names = prog
+    let mut names: Vec<String> = prog
         .invariants
         .iter()
         .chain(&prog.properties)
-        .map(|f| f.name.clone());
+        .map(|f| f.name.clone())
+        .collect();
+    if deadlock_expected {
+        names.push(DEADLOCK.to_string());
+    }
     for n in names {
         let expected_holds = prog
             .expects

@@ -148,7 +148,9 @@ pub fn run(
                                 trace,
                             } = c
                             {
-                                if *expected_holds {
+                                if n == "deadlock" && !expected_holds && trace.is_none() {
+                                    why.push_str("expected a deadlock, but no state is stuck\n");
+                                } else if *expected_holds {
                                     why.push_str(&format!(
                                         "expected {n} to hold, but it is violated\n"
                                     ));

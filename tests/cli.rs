@@ -659,6 +659,19 @@ fn test_command_compares_verdicts_with_expectations() {
         format!("{counter}invariant Small: n < 2\n"),
     )
     .unwrap();
+    // A deadlock, expected (then the invariants are still checked) or not.
+    let stuck =
+        "spec D\nvar n: 0..2 = 0\naction Inc { require n < 2; n = n + 1 }\ninvariant Low: n < 2\n";
+    std::fs::write(
+        dir.join("d_expected_deadlock.dsl"),
+        format!("{stuck}expect deadlock\nexpect Low violated\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("e_unexpected_deadlock.dsl"),
+        format!("{counter}expect deadlock\n"),
+    )
+    .unwrap();
     let junit = dir.join("out.xml");
     let o = kripke(&[
         "test",
@@ -688,12 +701,20 @@ fn test_command_compares_verdicts_with_expectations() {
         out.contains("invariant Small is violated after 2 steps"),
         "{out}"
     );
-    assert!(out.ends_with("1 passed, 2 failed\n"), "{out}");
+    assert!(
+        out.contains("ok   ") && out.contains("d_expected_deadlock.dsl  (2 expectations,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    expected a deadlock, but no state is stuck\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("2 passed, 3 failed\n"), "{out}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
-        xml.contains("<testsuite name=\"kripke\" tests=\"3\" failures=\"2\""),
+        xml.contains("<testsuite name=\"kripke\" tests=\"5\" failures=\"3\""),
         "{xml}"
     );
-    assert_eq!(xml.matches("<failure message=").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure message=").count(), 3, "{xml}");
     std::fs::remove_dir_all(&dir).ok();
 }

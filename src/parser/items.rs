@@ -320,7 +320,19 @@ impl Parser<'_> {
             }
             "expect" => {
                 self.bump();
+                // `expect deadlock` / `expect no deadlock`: deadlock freedom,
+                // as the name `deadlock`, violated or holding.
+                let no = matches!(self.peek(), Tok::Ident(s) if s == "no")
+                    && matches!(self.toks.get(self.pos + 1).map(|t| &t.tok), Some(Tok::Ident(s)) if s == "deadlock");
+                if no {
+                    self.bump();
+                }
                 let name = self.ident("the name of an invariant or property")?;
+                let next_is = |p: &Self, w: &str| matches!(p.peek(), Tok::Ident(s) if s == w);
+                if name.name == "deadlock" && !next_is(self, "holds") && !next_is(self, "violated")
+                {
+                    return Ok(ItemKind::Expect { name, holds: no });
+                }
                 let holds = if self.eat_kw_ctx("holds") {
                     true
                 } else if self.eat_kw_ctx("violated") {

@@ -444,6 +444,15 @@ impl Sema<'_> {
     }
 
     fn expect(&mut self, name: &ast::Ident, holds: bool, span: Span) {
+        if name.name == "deadlock" && !self.globals.contains_key("deadlock") {
+            // Deadlock freedom (`expect deadlock`: violated).
+            self.prog.expects.push(Expect {
+                name: name.name.clone(),
+                holds,
+                span,
+            });
+            return;
+        }
         match self.globals.get(&name.name) {
             Some((Global::Formula, _)) => self.prog.expects.push(Expect {
                 name: name.name.clone(),

@@ -184,6 +184,23 @@ impl<'a> Printer<'a> {
         if !prog.expects.is_empty() {
             self.line(0, "");
             for e in &prog.expects {
+                if e.name == "deadlock"
+                    && !prog
+                        .invariants
+                        .iter()
+                        .chain(&prog.properties)
+                        .any(|f| f.name == "deadlock")
+                {
+                    self.line(
+                        0,
+                        if e.holds {
+                            "expect no deadlock"
+                        } else {
+                            "expect deadlock"
+                        },
+                    );
+                    continue;
+                }
                 self.line(
                     0,
                     &format!(

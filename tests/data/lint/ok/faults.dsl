@@ -26,3 +26,6 @@ crash Server up to 1
 crash Leader
 
 invariant HeardOnlySenders: forall s in Leader.heard: Server[s].pings == 1
+
+// Once everyone has crashed or sent, nothing is left to do.
+expect deadlock
