@@ -46,7 +46,8 @@ pub struct SpecReport {
     /// Why the spec could not be fully checked (a deadlock, an evaluation
     /// error, a limit), with the run that shows it.
     pub problem: Option<String>,
-    /// Distinct states of the first run (the whole spec).
+    /// Distinct states of the largest run (runs that stop at a violation
+    /// see fewer).
     pub distinct: u64,
     pub elapsed: Duration,
 }
@@ -85,7 +86,7 @@ pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> Spe
                 Err((_, msg)) => break problem = Some(msg),
             };
             let o = checker::check(&model, &cfg);
-            distinct.get_or_insert(o.stats.distinct);
+            distinct = distinct.max(Some(o.stats.distinct));
             let replays = checker::validate(&model, &o.trace, &o.verdict, cfg.check_deadlock)
                 .and_then(|()| match o.verdict {
                     Verdict::Property(k) => liveness::validate_lasso(

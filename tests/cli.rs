@@ -682,7 +682,7 @@ fn test_command_compares_verdicts_with_expectations() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains("ok   ") && out.contains("a_two_violations.dsl  (3 expectations, 2 states,"),
+        out.contains("ok   ") && out.contains("a_two_violations.dsl  (3 expectations, 4 states,"),
         "{out}"
     );
     assert!(
