@@ -21,10 +21,9 @@ use std::sync::Arc;
 use crate::checker::Model;
 use crate::checker::liveness::{self, Form};
 use crate::diag::Span;
-use crate::parser::ast::{BinOp, Fairness, Quant, UnOp};
+use crate::parser::ast::Fairness;
+use crate::sema::program::TExpr;
 use crate::sema::program::{Action, InitKind, Program, VarOrigin};
-use crate::sema::program::{TExpr, TExprKind};
-use crate::sema::types::Type;
 use eval::{EvalError, Evaluator};
 use layout::{BitReader, BitWriter, Domain, Domains, Layout};
 use value::Value;
@@ -134,56 +133,34 @@ impl<'p> CompiledModel<'p> {
         locals: &mut Vec<Value>,
         out: &mut Vec<Form>,
     ) -> Result<(), (Span, String)> {
-        let temporal = |x: &TExpr| x.ty == Type::Temporal;
-        let pred = |m: &mut Self, p: &'p TExpr, locals: &Vec<Value>| {
-            m.predicates.push((p, locals.clone()));
-            m.predicates.len() - 1
+        use crate::sema::program::{Temporal, temporal};
+        let mut pred = |p: &'p TExpr| {
+            self.predicates.push((p, locals.clone()));
+            self.predicates.len() - 1
         };
-        match &e.kind {
-            TExprKind::Binary(BinOp::And, a, b) if temporal(e) => {
+        let form = match temporal(e) {
+            Some(Temporal::And(a, b)) => {
                 self.forms(a, locals, out)?;
-                self.forms(b, locals, out)
+                return self.forms(b, locals, out);
             }
-            TExprKind::Quant(Quant::Forall, binders, body) if temporal(e) => {
-                self.forall(binders, body, locals, out)
+            Some(Temporal::Forall(binders, body)) => {
+                return self.forall(binders, body, locals, out);
             }
-            TExprKind::Unary(UnOp::Always, x) => match &x.kind {
-                TExprKind::Unary(UnOp::Eventually, p) if !temporal(p) => {
-                    let k = pred(self, p, locals);
-                    out.push(Form::AlwaysEventually(k));
-                    Ok(())
-                }
-                _ if !temporal(x) => {
-                    let k = pred(self, x, locals);
-                    out.push(Form::Always(k));
-                    Ok(())
-                }
-                _ => Err((e.span, "outside the supported fragment: `always` applies to a state predicate or to `eventually P`".into())),
-            },
-            TExprKind::Unary(UnOp::Eventually, x) => match &x.kind {
-                TExprKind::Unary(UnOp::Always, p) if !temporal(p) => {
-                    let k = pred(self, p, locals);
-                    out.push(Form::EventuallyAlways(k));
-                    Ok(())
-                }
-                _ if !temporal(x) => {
-                    let k = pred(self, x, locals);
-                    out.push(Form::Eventually(k));
-                    Ok(())
-                }
-                _ => Err((e.span, "outside the supported fragment: `eventually` applies to a state predicate or to `always P`".into())),
-            },
-            TExprKind::Binary(BinOp::LeadsTo, p, q) => {
-                let a = pred(self, p, locals);
-                let b = pred(self, q, locals);
-                out.push(Form::LeadsTo(a, b));
-                Ok(())
+            Some(Temporal::Always(p)) => Form::Always(pred(p)),
+            Some(Temporal::Eventually(p)) => Form::Eventually(pred(p)),
+            Some(Temporal::AlwaysEventually(p)) => Form::AlwaysEventually(pred(p)),
+            Some(Temporal::EventuallyAlways(p)) => Form::EventuallyAlways(pred(p)),
+            Some(Temporal::LeadsTo(p, q)) => Form::LeadsTo(pred(p), pred(q)),
+            // The front end rejects these; a program built otherwise too.
+            None => {
+                return Err((
+                    e.span,
+                    "outside the supported fragment of temporal properties".into(),
+                ));
             }
-            _ => Err((
-                e.span,
-                "outside the supported fragment: a property combines `always P`, `eventually P`, `always eventually P`, `eventually always P` and `P leads_to Q` with `and` and `forall` (for a condition on every state, write an invariant)".into(),
-            )),
-        }
+        };
+        out.push(form);
+        Ok(())
     }
 
     fn forall(

@@ -493,15 +493,13 @@ impl Sema<'_> {
     /// `eventually always P` and `P leads_to Q` (P, Q about one state),
     /// combined with `and` and `forall`.
     fn temporal_fragment(&mut self, e: &TExpr) {
-        use crate::parser::ast::{BinOp, Quant, UnOp};
-        let state = |x: &TExpr| x.ty != Type::Temporal;
-        let ok = match &e.kind {
-            TExprKind::Binary(BinOp::And, a, b) if e.ty == Type::Temporal => {
+        let ok = match temporal(e) {
+            Some(Temporal::And(a, b)) => {
                 self.temporal_fragment(a);
                 self.temporal_fragment(b);
                 true
             }
-            TExprKind::Quant(Quant::Forall, binders, body) if e.ty == Type::Temporal => {
+            Some(Temporal::Forall(binders, body)) => {
                 for (_, set) in binders {
                     if reads_state(&self.prog, set) {
                         self.err(
@@ -514,14 +512,8 @@ impl Sema<'_> {
                 self.temporal_fragment(body);
                 true
             }
-            TExprKind::Unary(UnOp::Always, x) => {
-                state(x) || matches!(&x.kind, TExprKind::Unary(UnOp::Eventually, p) if state(p))
-            }
-            TExprKind::Unary(UnOp::Eventually, x) => {
-                state(x) || matches!(&x.kind, TExprKind::Unary(UnOp::Always, p) if state(p))
-            }
-            TExprKind::Binary(BinOp::LeadsTo, ..) => true,
-            _ => false,
+            Some(_) => true,
+            None => false,
         };
         if !ok {
             let what = if e.ty == Type::Temporal {

@@ -437,3 +437,44 @@ pub fn reads_state(prog: &Program, e: &TExpr) -> bool {
     });
     reads
 }
+
+/// A property's shape, one level down: how it splits (`and`, `forall`) or
+/// which checked form it is. The one definition of the fragment that the
+/// front end checks and the liveness checker decides.
+pub enum Temporal<'e> {
+    And(&'e TExpr, &'e TExpr),
+    Forall(&'e [(LocalId, TExpr)], &'e TExpr),
+    /// `always P`
+    Always(&'e TExpr),
+    /// `eventually P`
+    Eventually(&'e TExpr),
+    /// `always eventually P`
+    AlwaysEventually(&'e TExpr),
+    /// `eventually always P`
+    EventuallyAlways(&'e TExpr),
+    /// `P leads_to Q`
+    LeadsTo(&'e TExpr, &'e TExpr),
+}
+
+/// The shape of `e`, or `None` outside the fragment.
+pub fn temporal(e: &TExpr) -> Option<Temporal<'_>> {
+    use crate::parser::ast::{BinOp, Quant, UnOp};
+    let state = |x: &TExpr| x.ty != Type::Temporal;
+    let is_temporal = e.ty == Type::Temporal;
+    Some(match &e.kind {
+        TExprKind::Binary(BinOp::And, a, b) if is_temporal => Temporal::And(a, b),
+        TExprKind::Quant(Quant::Forall, bs, body) if is_temporal => Temporal::Forall(bs, body),
+        TExprKind::Unary(UnOp::Always, x) => match &x.kind {
+            TExprKind::Unary(UnOp::Eventually, p) if state(p) => Temporal::AlwaysEventually(p),
+            _ if state(x) => Temporal::Always(x),
+            _ => return None,
+        },
+        TExprKind::Unary(UnOp::Eventually, x) => match &x.kind {
+            TExprKind::Unary(UnOp::Always, p) if state(p) => Temporal::EventuallyAlways(p),
+            _ if state(x) => Temporal::Eventually(x),
+            _ => return None,
+        },
+        TExprKind::Binary(BinOp::LeadsTo, p, q) => Temporal::LeadsTo(p, q),
+        _ => return None,
+    })
+}
