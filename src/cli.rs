@@ -534,9 +534,7 @@ fn check(
         eprint!("\r\x1b[K");
     }
     // Every counterexample is replayed through the model before it is shown.
-    if let Err(why) =
-        checker::validate(&model, &outcome.trace, &outcome.verdict, cfg.check_deadlock)
-    {
+    if let Err(why) = checker::validate_outcome(&model, &outcome, cfg.check_deadlock) {
         eprint!(
             "{}",
             diag::render_plain(
@@ -546,23 +544,6 @@ fn check(
             )
         );
         return exit::INTERNAL;
-    }
-    if let Verdict::Property(k) = outcome.verdict {
-        use kripke::checker::Model;
-        let props = model.properties();
-        if let Err(why) =
-            checker::liveness::validate_lasso(&model, &outcome.trace, &props[k], outcome.loop_start)
-        {
-            eprint!(
-                "{}",
-                diag::render_plain(
-                    &format!("internal error: the counterexample found does not hold up ({why})"),
-                    Some("this is a bug in kripke; please report it with the spec"),
-                    color
-                )
-            );
-            return exit::INTERNAL;
-        }
     }
     let error_diag = match &outcome.verdict {
         Verdict::Error(e) => {

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::checker::{self, Config, Model, Verdict, liveness};
+use crate::checker::{self, Config, Verdict};
 use crate::model::CompiledModel;
 use crate::report;
 use crate::sema::program::Program;
@@ -87,16 +87,7 @@ pub fn evaluate(prog: &Program, name: &str, cfg: &Config, symmetry: bool) -> Spe
             };
             let o = checker::check(&model, &cfg);
             distinct = distinct.max(Some(o.stats.distinct));
-            let replays = checker::validate(&model, &o.trace, &o.verdict, cfg.check_deadlock)
-                .and_then(|()| match o.verdict {
-                    Verdict::Property(k) => liveness::validate_lasso(
-                        &model,
-                        &o.trace,
-                        &model.properties()[k],
-                        o.loop_start,
-                    ),
-                    _ => Ok(()),
-                });
+            let replays = checker::validate_outcome(&model, &o, cfg.check_deadlock);
             let text = || report::text(name, &model, &o, cfg.check_deadlock);
             match (replays, &o.verdict) {
                 (Err(why), _) => Next::Stop(format!(

@@ -182,7 +182,7 @@ fn mutated_specs_never_crash_the_front_end() {
 /// demands before printing one.
 #[test]
 fn mutated_specs_never_crash_the_checker() {
-    use kripke::checker::{self, Config, Model, Verdict, liveness};
+    use kripke::checker::{self, Config};
     use kripke::model::CompiledModel;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut seeds = Vec::new();
@@ -221,17 +221,8 @@ fn mutated_specs_never_crash_the_checker() {
                     ..Config::default()
                 };
                 let o = checker::check(&model, &cfg);
-                checker::validate(&model, &o.trace, &o.verdict, true)
-                    .unwrap_or_else(|e| panic!("the counterexample does not replay: {e}"));
-                if let Verdict::Property(k) = o.verdict {
-                    liveness::validate_lasso(
-                        &model,
-                        &o.trace,
-                        &model.properties()[k],
-                        o.loop_start,
-                    )
-                    .unwrap_or_else(|e| panic!("the lasso does not hold up: {e}"));
-                }
+                checker::validate_outcome(&model, &o, true)
+                    .unwrap_or_else(|e| panic!("the counterexample does not hold up: {e}"));
             };
             let result = std::panic::catch_unwind(|| {
                 run(true);

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use kripke::checker::{self, Config, Model, Outcome, Verdict, liveness};
+use kripke::checker::{self, Config, Model, Outcome, Verdict};
 use kripke::frontend;
 use kripke::model::CompiledModel;
 
@@ -34,14 +34,9 @@ fn check_with(src: &str, workers: usize) -> Run {
         ..Config::default()
     };
     let o: Outcome<CompiledModel> = checker::check(&model, &cfg);
-    checker::validate(&model, &o.trace, &o.verdict, false).expect("the trace replays");
+    checker::validate_outcome(&model, &o, false).expect("the trace replays, the lasso holds up");
     let property = match o.verdict {
-        Verdict::Property(k) => {
-            let props = model.properties();
-            liveness::validate_lasso(&model, &o.trace, &props[k], o.loop_start)
-                .expect("the lasso holds up");
-            Some(props[k].name.clone())
-        }
+        Verdict::Property(k) => Some(model.properties()[k].name.clone()),
         _ => None,
     };
     Run {

@@ -872,6 +872,23 @@ fn rebuild<M: Model>(
     out
 }
 
+/// Everything checked about an outcome before it is shown: the trace
+/// replays ([`validate`]) and, for a violated property, the lasso holds up
+/// ([`liveness::validate_lasso`]).
+pub fn validate_outcome<M: Model>(
+    model: &M,
+    o: &Outcome<M>,
+    check_deadlock: bool,
+) -> Result<(), String> {
+    validate(model, &o.trace, &o.verdict, check_deadlock)?;
+    match o.verdict {
+        Verdict::Property(k) => {
+            liveness::validate_lasso(model, &o.trace, &model.properties()[k], o.loop_start)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The first error met evaluating `s` the way the explorer does: its
 /// constraints, invariants, successors, and whether it may stop.
 fn error_at<M: Model>(model: &M, s: &M::State) -> Option<M::Error> {

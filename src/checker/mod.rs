@@ -21,7 +21,7 @@ mod tests;
 
 pub use explore::{
     Config, Control, Limit, Outcome, Progress, Stats, TraceStep, Verdict, check, check_observed,
-    validate,
+    validate, validate_outcome,
 };
 
 use std::hash::Hash;
