@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use kripke::checker::{self, Config, Model, Outcome, Verdict};
+use kripke::checker::{self, Config, Model, Outcome, Verdict, liveness};
 use kripke::frontend;
 use kripke::model::CompiledModel;
 
@@ -252,4 +252,42 @@ fn a_crashed_resource_manager_never_decides() {
     let two = check(&(source("specs/2pc.dsl") + "\ncrash RM up to 2\n" + both));
     assert_eq!(two.verdict, Verdict::Invariant(2));
     assert_eq!(two.steps, ["RM[r1].crash", "RM[r2].crash"]);
+}
+
+/// The lasso check rejects what is not a fair counterexample: a loop that
+/// does not close, and a loop that is fair under weak fairness replayed on
+/// the same spec with strong fairness (p1's Enter is enabled on the loop
+/// and never taken).
+#[test]
+fn lasso_validation_rejects_unfair_or_open_loops() {
+    let model_of = |src: &str| {
+        let (_, a) =
+            frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new()).unwrap();
+        a.program.unwrap()
+    };
+    let weak_prog = model_of(
+        &source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter"),
+    );
+    let strong_prog = model_of(&source("specs/mutex.dsl"));
+    let weak = CompiledModel::new(&weak_prog).unwrap();
+    let strong = CompiledModel::new(&strong_prog).unwrap();
+    let cfg = Config {
+        liveness: true,
+        ..Config::default()
+    };
+    let o = checker::check(&weak, &cfg);
+    let prop = &weak.properties()[0];
+    liveness::validate_lasso(&weak, &o.trace, prop, o.loop_start).expect("a fair lasso");
+    let open = &o.trace[..o.trace.len() - 1];
+    assert_eq!(
+        liveness::validate_lasso(&weak, open, prop, o.loop_start),
+        Err("the loop does not return to its first state".into())
+    );
+    let unfair = liveness::validate_lasso(&strong, &o.trace, &strong.properties()[0], o.loop_start);
+    assert!(
+        unfair
+            .as_ref()
+            .is_err_and(|e| e.contains("is enabled on the loop but never taken")),
+        "{unfair:?}"
+    );
 }
