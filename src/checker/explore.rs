@@ -402,22 +402,13 @@ impl<M: Model> Recorder<M> {
             }));
         let mut succ = Vec::new();
         for (to, inst) in steps {
-            succ.clear();
-            let prev = &out[out.len() - 1].state;
-            if model.successors(prev, &mut succ).is_err() {
+            let want = g.fps[to as usize];
+            let found = follow(model, &mut out, &mut succ, |_, l, s| {
+                fingerprint(s) == want && (inst == UNFAIR || self.instances.get(l) == Some(&inst))
+            });
+            if !found {
                 return out;
             }
-            let want = g.fps[to as usize];
-            let Some(k) = succ.iter().position(|(l, s)| {
-                fingerprint(s) == want && (inst == UNFAIR || self.instances.get(l) == Some(&inst))
-            }) else {
-                return out;
-            };
-            let (label, state) = succ.swap_remove(k);
-            out.push(TraceStep {
-                label: Some(label),
-                state,
-            });
         }
         out
     }
@@ -825,8 +816,6 @@ fn rebuild<M: Model>(
     // in full (canonical when reducing).
     let steps = path[1..].iter().map(|&p| Err(p)).chain(extra.map(Ok));
     for step in steps {
-        succ.clear();
-        let prev = &out[out.len() - 1].state;
         let target = match step {
             Ok((label, state)) if !reduces => {
                 out.push(TraceStep {
@@ -836,40 +825,60 @@ fn rebuild<M: Model>(
                 continue;
             }
             Ok((_, state)) => state,
+            Err(position) if !reduces => {
+                if !follow(model, &mut out, &mut succ, |k, _, _| k == position as usize) {
+                    return out;
+                }
+                continue;
+            }
             Err(position) => {
-                let from = if reduces {
-                    model.canonical(prev)
-                } else {
-                    prev.clone()
-                };
+                // The logged successor of the canonical state, made canonical.
+                succ.clear();
+                let from = model.canonical(&out[out.len() - 1].state);
                 if model.successors(&from, &mut succ).is_err() || position as usize >= succ.len() {
                     return out;
                 }
-                let (label, state) = succ.swap_remove(position as usize);
-                if !reduces {
-                    out.push(TraceStep {
-                        label: Some(label),
-                        state,
-                    });
-                    continue;
-                }
-                succ.clear();
-                model.canonical(&state)
+                model.canonical(&succ.swap_remove(position as usize).1)
             }
         };
-        if model.successors(prev, &mut succ).is_err() {
+        if !follow(model, &mut out, &mut succ, |_, _, s| {
+            model.canonical(s) == target
+        }) {
             return out;
         }
-        let Some(k) = succ.iter().position(|(_, s)| model.canonical(s) == target) else {
-            return out;
-        };
-        let (label, state) = succ.swap_remove(k);
-        out.push(TraceStep {
-            label: Some(label),
-            state,
-        });
     }
     out
+}
+
+/// Appends to `out` the first successor of its last state (in the model's
+/// order) that `pick` accepts, given its position, step and state; false if
+/// there is none or the model fails. `succ` is scratch space.
+fn follow<M: Model>(
+    model: &M,
+    out: &mut Vec<TraceStep<M>>,
+    succ: &mut Vec<(M::Label, M::State)>,
+    pick: impl Fn(usize, &M::Label, &M::State) -> bool,
+) -> bool {
+    succ.clear();
+    let Some(last) = out.last() else {
+        return false;
+    };
+    if model.successors(&last.state, succ).is_err() {
+        return false;
+    }
+    let Some(k) = succ
+        .iter()
+        .enumerate()
+        .position(|(k, (l, s))| pick(k, l, s))
+    else {
+        return false;
+    };
+    let (label, state) = succ.swap_remove(k);
+    out.push(TraceStep {
+        label: Some(label),
+        state,
+    });
+    true
 }
 
 /// Everything checked about an outcome before it is shown: the trace
