@@ -7,38 +7,17 @@
 //! through the model. The two large models are `#[ignore]`d by default and
 //! run by the README's test command (`-- --include-ignored`).
 
-use std::path::Path;
+mod common;
 
 use kripke::checker::{self, Config, Model, Verdict};
 use kripke::frontend;
 use kripke::model::CompiledModel;
-use kripke::sema::{Override, Program};
+use kripke::sema::Program;
 use serde_json::Value as Json;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn manifest() -> Json {
-    let text =
-        std::fs::read_to_string(root().join("tests/conformance/manifest.json")).expect("manifest");
+    let text = common::source("tests/conformance/manifest.json");
     serde_json::from_str(&text).expect("manifest is JSON")
-}
-
-fn program(path: &Path, overrides: &[(&str, &str)]) -> Program {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let ov = overrides
-        .iter()
-        .map(|(n, v)| Override {
-            name: n.to_string(),
-            value: v.to_string(),
-        })
-        .collect();
-    let (_, a) =
-        frontend::analyze_isolated(frontend::decode(&bytes), ov).expect("no internal error");
-    let msgs: Vec<String> = a.diags.iter().map(|d| d.message.clone()).collect();
-    a.program
-        .unwrap_or_else(|| panic!("{} does not check: {msgs:?}", path.display()))
 }
 
 struct Run {
@@ -78,6 +57,20 @@ fn run(prog: &Program, cfg: &Config) -> Run {
     }
 }
 
+/// The manifest's models that are not slow, then its broken variants.
+fn quick_specs() -> Vec<String> {
+    let m = manifest();
+    let models = m["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["slow"].as_bool().unwrap_or(false));
+    models
+        .chain(m["bugs"].as_array().unwrap())
+        .map(|e| e["spec"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn cfg() -> Config {
     Config {
         check_deadlock: true,
@@ -93,7 +86,7 @@ fn check_models(slow: bool) {
             continue;
         }
         let spec = entry["spec"].as_str().unwrap();
-        let prog = program(&root().join("tests/conformance").join(spec), &[]);
+        let prog = common::program(&format!("tests/conformance/{spec}"), &[]);
         // The large models run on two workers: quicker, and a check of the
         // parallel search at scale (it must give the very same figures).
         let workers = if slow { 2 } else { 1 };
@@ -169,7 +162,7 @@ fn broken_variants_are_caught_with_shortest_traces() {
     );
     for b in bugs {
         let spec = b["spec"].as_str().unwrap();
-        let prog = program(&root().join("tests/conformance").join(spec), &[]);
+        let prog = common::program(&format!("tests/conformance/{spec}"), &[]);
         let r = run(&prog, &cfg());
         assert_eq!(r.verdict, b["result"].as_str().unwrap(), "{spec}");
         assert_eq!(r.property.as_deref(), b["property"].as_str(), "{spec}");
@@ -201,21 +194,21 @@ fn broken_variants_are_caught_with_shortest_traces() {
 
 #[test]
 fn two_phase_commit_spec_counts() {
-    let spec = root().join("specs/2pc.dsl");
-    let r = run(&program(&spec, &[]), &cfg());
+    let spec = "specs/2pc.dsl";
+    let r = run(&common::program(spec, &[]), &cfg());
     assert_eq!(
         (r.verdict, r.distinct, r.generated, r.depth),
         ("ok", 288, 1146, 11)
     );
     // The node set resized from the command line: members rm1 … rm5.
-    let r = run(&program(&spec, &[("RM", "5")]), &cfg());
+    let r = run(&common::program(spec, &[("RM", "5")]), &cfg());
     assert_eq!((r.verdict, r.distinct), ("ok", 8832));
 }
 
 #[test]
 fn shipped_specs_check_clean() {
     for (spec, distinct) in [("specs/paxos.dsl", 3921), ("specs/crdt.dsl", 2616)] {
-        let r = run(&program(&root().join(spec), &[]), &cfg());
+        let r = run(&common::program(spec, &[]), &cfg());
         assert_eq!((r.verdict, r.distinct), ("ok", distinct), "{spec}");
     }
 }
@@ -225,23 +218,9 @@ fn shipped_specs_check_clean() {
 /// and for broken ones (where the run stops early, mid-level).
 #[test]
 fn parallel_search_gives_identical_results() {
-    let m = manifest();
-    let mut specs: Vec<String> = m["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| !e["slow"].as_bool().unwrap_or(false))
-        .map(|e| e["spec"].as_str().unwrap().to_string())
-        .collect();
-    specs.extend(
-        m["bugs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["spec"].as_str().unwrap().to_string()),
-    );
+    let specs = quick_specs();
     for spec in specs {
-        let prog = program(&root().join("tests/conformance").join(&spec), &[]);
+        let prog = common::program(&format!("tests/conformance/{spec}"), &[]);
         let model = CompiledModel::new(&prog).expect("lowers");
         let one = checker::check(&model, &cfg());
         for workers in [2, 3] {
@@ -271,24 +250,10 @@ fn parallel_search_gives_identical_results() {
 /// unreduced model, and fewer or as many states.
 #[test]
 fn symmetry_keeps_verdicts_on_the_conformance_corpus() {
-    let m = manifest();
-    let mut specs: Vec<String> = m["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| !e["slow"].as_bool().unwrap_or(false))
-        .map(|e| e["spec"].as_str().unwrap().to_string())
-        .collect();
-    specs.extend(
-        m["bugs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["spec"].as_str().unwrap().to_string()),
-    );
+    let specs = quick_specs();
     let mut reduced = 0;
     for spec in &specs {
-        let text = std::fs::read_to_string(root().join("tests/conformance").join(spec)).unwrap();
+        let text = common::source(&format!("tests/conformance/{spec}"));
         let decls: Vec<usize> = text
             .lines()
             .enumerate()

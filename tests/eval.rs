@@ -1,14 +1,12 @@
 //! Evaluator behaviours checked through whole specs.
 
+mod common;
+
 use kripke::checker::{self, Config, Verdict};
-use kripke::frontend;
 use kripke::model::CompiledModel;
 
 fn check(src: &str) -> checker::Outcome<CompiledModel<'static>> {
-    let (_, a) = frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new())
-        .expect("no internal error");
-    let msgs: Vec<String> = a.diags.iter().map(|d| d.message.clone()).collect();
-    let prog = Box::leak(Box::new(a.program.unwrap_or_else(|| panic!("{msgs:?}"))));
+    let prog = Box::leak(Box::new(common::program_of(src.as_bytes(), &[])));
     let model = CompiledModel::new(prog).expect("lowers");
     let cfg = Config {
         check_deadlock: false,

@@ -3,15 +3,11 @@
 //! model (`validate_lasso`: the loop closes, fairness holds on it, and it
 //! violates the property).
 
-use std::path::Path;
+mod common;
 
+use common::{program_of, source};
 use kripke::checker::{self, Config, Model, Outcome, Verdict, liveness};
-use kripke::frontend;
 use kripke::model::CompiledModel;
-
-fn source(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
-}
 
 struct Run {
     verdict: Verdict<kripke::model::ModelError>,
@@ -22,10 +18,7 @@ struct Run {
 }
 
 fn check_with(src: &str, workers: usize) -> Run {
-    let (_, a) = frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new())
-        .expect("no internal error");
-    let msgs: Vec<String> = a.diags.iter().map(|d| d.message.clone()).collect();
-    let prog = a.program.unwrap_or_else(|| panic!("{msgs:?}"));
+    let prog = program_of(src.as_bytes(), &[]);
     let model = CompiledModel::new(&prog).expect("lowers");
     let cfg = Config {
         check_deadlock: false,
@@ -204,9 +197,7 @@ fn tla_examples_with_properties_match_tlc() {
         ("tests/liveness/tla/span_tree.dsl", 1236, 10278, 5, false),
     ] {
         let src = source(file);
-        let (_, a) = frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new())
-            .expect("no internal error");
-        let prog = a.program.expect("checks");
+        let prog = program_of(src.as_bytes(), &[]);
         let model = CompiledModel::new(&prog).unwrap();
         let cfg = Config {
             check_deadlock: deadlock,
@@ -260,15 +251,10 @@ fn a_crashed_resource_manager_never_decides() {
 /// and never taken).
 #[test]
 fn lasso_validation_rejects_unfair_or_open_loops() {
-    let model_of = |src: &str| {
-        let (_, a) =
-            frontend::analyze_isolated(frontend::decode(src.as_bytes()), Vec::new()).unwrap();
-        a.program.unwrap()
-    };
-    let weak_prog = model_of(
-        &source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter"),
-    );
-    let strong_prog = model_of(&source("specs/mutex.dsl"));
+    let weak_src =
+        source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter");
+    let weak_prog = program_of(weak_src.as_bytes(), &[]);
+    let strong_prog = common::program("specs/mutex.dsl", &[]);
     let weak = CompiledModel::new(&weak_prog).unwrap();
     let strong = CompiledModel::new(&strong_prog).unwrap();
     let cfg = Config {

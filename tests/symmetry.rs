@@ -6,28 +6,15 @@
 //! symmetry must match the unreduced run's, and traces must replay on the
 //! unreduced model.
 
+mod common;
+
 use std::collections::HashSet;
-use std::path::Path;
 
 use kripke::checker::{self, Config, Model};
-use kripke::frontend;
 use kripke::model::{CompiledModel, State};
-use kripke::sema::{Override, Program};
+use kripke::sema::Program;
 
-fn program(path: &str, overrides: &[(&str, &str)]) -> Program {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let ov = overrides
-        .iter()
-        .map(|(n, v)| Override {
-            name: n.to_string(),
-            value: v.to_string(),
-        })
-        .collect();
-    let (_, a) =
-        frontend::analyze_isolated(frontend::decode(&bytes), ov).expect("no internal error");
-    a.program.expect("the spec checks")
-}
+use common::program;
 
 /// Every state reachable in the unreduced model.
 fn reachable(m: &CompiledModel) -> Vec<State> {
@@ -155,16 +142,13 @@ fn crdt_orbits_match_brute_force() {
 /// unreduced model.
 #[test]
 fn symmetric_counterexamples_are_real_runs() {
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/2pc.dsl"))
-        .unwrap();
+    let src = common::source("specs/2pc.dsl");
     let broken = src.replace(
         "require state == init and prepared == RM",
         "require state == init",
     );
     assert_ne!(broken, src);
-    let (_, a) = frontend::analyze_isolated(frontend::decode(broken.as_bytes()), Vec::new())
-        .expect("no internal error");
-    let prog = a.program.expect("checks");
+    let prog = common::program_of(broken.as_bytes(), &[]);
     let cfg = Config {
         check_deadlock: true,
         workers: 2,
