@@ -547,12 +547,23 @@ pub fn validate_lasso<M: super::Model>(
     if n == 0 {
         return Err("the counterexample is empty".into());
     }
+    // Every predicate in every state of the run, evaluated once.
+    let preds: Vec<Vec<bool>> = trace
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut v = Vec::new();
+            model
+                .predicates(&t.state, &mut v)
+                .map_err(|e| format!("state {i}: {e:?}"))?;
+            Ok(v)
+        })
+        .collect::<Result<_, String>>()?;
     let holds = |i: usize, p: usize| -> Result<bool, String> {
-        let mut v = Vec::new();
-        model
-            .predicates(&trace[i].state, &mut v)
-            .map_err(|e| format!("state {i}: {e:?}"))?;
-        v.get(p).copied().ok_or_else(|| format!("no predicate {p}"))
+        preds[i]
+            .get(p)
+            .copied()
+            .ok_or_else(|| format!("no predicate {p}"))
     };
     let Some(l) = loop_start else {
         // A finite run: the last state violates an `always`.
