@@ -129,6 +129,7 @@ fn core_programs_match_golden() {
         ("tests/data/lint/ok/nodes.dsl", "nodes"),
         ("tests/data/lint/ok/statements.dsl", "statements"),
         ("tests/data/lint/ok/faults.dsl", "faults"),
+        ("tests/data/lint/ok/faults_recovery.dsl", "faults_recovery"),
     ];
     let mut failures = Vec::new();
     for (spec, name) in cases {

@@ -5,45 +5,12 @@
 
 mod common;
 
-use common::{program_of, source};
-use kripke::checker::{self, Config, Model, Outcome, Verdict, liveness};
+use common::{Run, program_of, source};
+use kripke::checker::{self, Config, Model, Verdict, liveness};
 use kripke::model::CompiledModel;
 
-struct Run {
-    verdict: Verdict<kripke::model::ModelError>,
-    property: Option<String>,
-    loop_start: Option<usize>,
-    steps: Vec<String>,
-    distinct: u64,
-}
-
 fn check_with(src: &str, workers: usize) -> Run {
-    let prog = program_of(src.as_bytes(), &[]);
-    let model = CompiledModel::new(&prog).expect("lowers");
-    let cfg = Config {
-        check_deadlock: false,
-        liveness: true,
-        workers,
-        ..Config::default()
-    };
-    let o: Outcome<CompiledModel> = checker::check(&model, &cfg);
-    checker::validate_outcome(&model, &o, false).expect("the trace replays, the lasso holds up");
-    let property = match o.verdict {
-        Verdict::Property(k) => Some(model.properties()[k].name.clone()),
-        _ => None,
-    };
-    Run {
-        steps: o
-            .trace
-            .iter()
-            .skip(1)
-            .map(|t| kripke::report::step_name(&prog, t.label.as_ref().unwrap()))
-            .collect(),
-        verdict: o.verdict,
-        property,
-        loop_start: o.loop_start,
-        distinct: o.stats.distinct,
-    }
+    common::run(src, workers, false)
 }
 
 fn check(src: &str) -> Run {

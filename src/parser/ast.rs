@@ -94,6 +94,8 @@ pub enum ItemKind {
         name: Ident,
         ty: TypeExpr,
         init: Option<VarInit>,
+        /// `durable var`: survives a crash with recovery.
+        durable: bool,
     },
     Fn {
         name: Ident,
@@ -139,6 +141,12 @@ pub enum ItemKind {
     Crash {
         node: Ident,
         limit: Option<Expr>,
+        recover: bool,
+    },
+    /// `partition [with heal]`: the nodes may split into two groups that
+    /// cannot reach each other (see `stdlib::faults`).
+    Partition {
+        heal: bool,
     },
 }
 

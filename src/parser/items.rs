@@ -205,8 +205,10 @@ impl Parser<'_> {
                     options,
                 })
             }
-            "var" => {
-                self.bump();
+            "durable" | "var" => {
+                // `durable var`: kept across a crash and recovery (`crash … with recovery`).
+                let durable = self.eat_kw("durable");
+                self.expect_kw("var")?;
                 let name = self.ident("a variable name")?;
                 self.expect(Tok::Colon)?;
                 let ty = self.ty()?;
@@ -217,7 +219,12 @@ impl Parser<'_> {
                 } else {
                     None
                 };
-                Ok(ItemKind::Var { name, ty, init })
+                Ok(ItemKind::Var {
+                    name,
+                    ty,
+                    init,
+                    durable,
+                })
             }
             "fn" => {
                 self.bump();
@@ -316,7 +323,27 @@ impl Parser<'_> {
                 } else {
                     None
                 };
-                Ok(ItemKind::Crash { node, limit })
+                let recover = if self.eat_kw_ctx("with") {
+                    self.expect_kw("recovery")?;
+                    true
+                } else {
+                    false
+                };
+                Ok(ItemKind::Crash {
+                    node,
+                    limit,
+                    recover,
+                })
+            }
+            "partition" => {
+                self.bump();
+                let heal = if self.eat_kw_ctx("with") {
+                    self.expect_kw("heal")?;
+                    true
+                } else {
+                    false
+                };
+                Ok(ItemKind::Partition { heal })
             }
             "expect" => {
                 self.bump();

@@ -1,5 +1,5 @@
-//! Faults: `crash N [up to K]`, rewritten into ordinary declarations before
-//! the spec is analysed.
+//! Faults: `crash N [up to K] [with recovery]` and `partition [with heal]`,
+//! rewritten into ordinary declarations before the spec is analysed.
 //!
 //! `crash RM up to 1` means: any one member of RM may crash at any time, and
 //! a crashed member takes no further step (crash-stop). It becomes, in
@@ -20,9 +20,31 @@
 //! shows who crashed (`RM.crashed`), and a crashed node's fair steps are no
 //! longer possible, so fairness does not force them. Messages sent before
 //! the crash stay in the network.
+//!
+//! `with recovery` adds `action recover { require crashed; crashed = false;
+//! x = <initial value of x> … }` for every variable of the block not declared
+//! `durable`: a restarted node has lost its memory but kept its disk. With
+//! `up to K`, at most K members are down *at once*.
+//!
+//! `partition` splits the nodes, once per run, into two groups:
+//!
+//! ```text
+//! var split: set<Node> = {}          // one side; {} while connected
+//! fn connected(a: Node, b: Node): bool = (a in split) == (b in split)
+//! action partition(side: set<Node>) {
+//!   require split == {} and side != {} and side != Node
+//!   split = side
+//! }
+//! ```
+//!
+//! and `require connected(sender, self)` at the start of every handler of
+//! a fifo network (the only kind whose messages know their sender). `with
+//! heal` adds `var healed: bool` and `action heal`, which reconnects
+//! everyone for the rest of the run.
 
 use crate::diag::{Diag, Span};
 use crate::parser::ast::*;
+use crate::parser::parse_at;
 
 fn ident(name: &str, span: Span) -> Ident {
     Ident {
@@ -54,18 +76,40 @@ fn not_crashed(span: Span) -> Expr {
     )
 }
 
-/// Rewrites every `crash` item of `file` (see the module comment).
+/// Rewrites every `crash` and `partition` item of `file` (see the module
+/// comment).
 pub fn desugar(file: &mut SpecFile, diags: &mut Vec<Diag>) {
-    let crashes: Vec<Item> = {
+    let faults: Vec<Item> = {
         let (c, rest): (Vec<Item>, Vec<Item>) = std::mem::take(&mut file.items)
             .into_iter()
-            .partition(|i| matches!(i.kind, ItemKind::Crash { .. }));
+            .partition(|i| matches!(i.kind, ItemKind::Crash { .. } | ItemKind::Partition { .. }));
         file.items = rest;
         c
     };
-    for item in crashes {
+    let mut partitioned: Option<Span> = None;
+    let mut recovering: Vec<String> = Vec::new();
+    for item in faults {
         let span = item.span;
-        let ItemKind::Crash { node, limit } = item.kind else {
+        if let ItemKind::Partition { heal } = item.kind {
+            if let Some(first) = partitioned {
+                diags.push(
+                    Diag::error(span, "a second `partition`")
+                        .label("the network is already partitioned by the first one")
+                        .note(first, "the first `partition`")
+                        .help("keep one `partition` line (add `with heal` to it if the split may heal)"),
+                );
+                continue;
+            }
+            partitioned = Some(span);
+            partition(file, heal, span);
+            continue;
+        }
+        let ItemKind::Crash {
+            node,
+            limit,
+            recover,
+        } = item.kind
+        else {
             continue;
         };
         let is_set = file.items.iter().any(|i| {
@@ -154,6 +198,11 @@ pub fn desugar(file: &mut SpecFile, diags: &mut Vec<Diag>) {
             ),
             span,
         });
+        if recover {
+            let restart = recovery(body, span, diags);
+            body.push(restart);
+            recovering.push(node.name.clone());
+        }
         body.push(Item {
             kind: ItemKind::Var {
                 name: ident("crashed", span),
@@ -162,6 +211,8 @@ pub fn desugar(file: &mut SpecFile, diags: &mut Vec<Diag>) {
                     span,
                 },
                 init: Some(VarInit::Value(expr(ExprKind::Bool(false), span))),
+                // (`recover` sets it itself)
+                durable: false,
             },
             span,
         });
@@ -175,4 +226,170 @@ pub fn desugar(file: &mut SpecFile, diags: &mut Vec<Diag>) {
             span,
         });
     }
+    durable_without_recovery(file, &recovering, diags);
+}
+
+/// `durable` means something only where nodes recover: say so elsewhere.
+fn durable_without_recovery(file: &SpecFile, recovering: &[String], diags: &mut Vec<Diag>) {
+    let flag = |items: &[Item], diags: &mut Vec<Diag>| {
+        for it in items {
+            if let ItemKind::Var {
+                name,
+                durable: true,
+                ..
+            } = &it.kind
+            {
+                diags.push(
+                    Diag::warning(
+                        name.span,
+                        format!("`durable` has no effect on `{}`", name.name),
+                    )
+                    .label("no crash with recovery restarts this variable's node")
+                    .help(
+                        "durable variables survive `crash N with recovery`; otherwise write `var`",
+                    ),
+                );
+            }
+        }
+    };
+    for it in &file.items {
+        match &it.kind {
+            ItemKind::Node {
+                name,
+                body: Some(block),
+            } if !recovering.contains(&name.name) => flag(block, diags),
+            ItemKind::Var { .. } => flag(std::slice::from_ref(it), diags),
+            _ => {}
+        }
+    }
+}
+
+fn assign(target: &str, value: Expr, span: Span) -> Stmt {
+    Stmt {
+        kind: StmtKind::Assign(name(target, span), AssignOp::Set, value),
+        span,
+    }
+}
+
+/// `action recover`: back up, with every variable not declared `durable` at
+/// its initial value.
+fn recovery(block: &[Item], span: Span, diags: &mut Vec<Diag>) -> Item {
+    let mut stmts = vec![
+        require(name("crashed", span)),
+        assign("crashed", expr(ExprKind::Bool(false), span), span),
+    ];
+    for it in block {
+        let ItemKind::Var {
+            name: var,
+            init,
+            durable: false,
+            ..
+        } = &it.kind
+        else {
+            continue;
+        };
+        match init {
+            Some(VarInit::Value(e)) => stmts.push(assign(&var.name, e.clone(), span)),
+            Some(VarInit::OneOf(_)) => diags.push(
+                Diag::error(var.span, format!("`{}` has no one value to restart from", var.name))
+                    .label("chosen from a set initially; a recovering node must know what to restart with")
+                    .help(format!(
+                        "give it one initial value (`= …`), or declare it `durable var {}` to keep it across a crash",
+                        var.name
+                    )),
+            ),
+            None => {}
+        }
+    }
+    Item {
+        kind: ItemKind::Action {
+            fairness: Fairness::None,
+            name: ident("recover", span),
+            params: Vec::new(),
+            body: Block { stmts, span },
+        },
+        span,
+    }
+}
+
+/// `partition [with heal]` (see the module comment).
+fn partition(file: &mut SpecFile, heal: bool, span: Span) {
+    let (guard, healing) = if heal {
+        (
+            " and not healed",
+            "var healed: bool = false\n\
+             action heal { require split != {}\n split = {}\n healed = true }\n",
+        )
+    } else {
+        ("", "")
+    };
+    let src = format!(
+        "spec Generated\n\
+         var split: set<Node> = {{}}\n\
+         fn connected(a: Node, b: Node): bool = (a in split) == (b in split)\n\
+         action cut(side: set<Node>) {{\n\
+           require split == {{}}{guard}\n\
+           require side != {{}} and side != Node\n\
+           split = side\n\
+         }}\n\
+         {healing}\
+         action handler {{ require connected(sender, self) }}\n"
+    );
+    let mut items = parse_at(&src, span);
+    // The last item only carries the statement that fifo handlers get.
+    let Some(Item {
+        kind: ItemKind::Action { mut body, .. },
+        ..
+    }) = items.pop()
+    else {
+        return;
+    };
+    let Some(Stmt {
+        kind: StmtKind::Require(check),
+        ..
+    }) = body.stmts.pop()
+    else {
+        return;
+    };
+    let fifo: Vec<String> = file
+        .items
+        .iter()
+        .filter_map(|i| match &i.kind {
+            ItemKind::Network { name, kind, .. } if kind.name == "fifo" => Some(name.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let networks = file
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Network { .. }))
+        .count();
+    for it in file.items.iter_mut() {
+        let ItemKind::Node {
+            body: Some(block), ..
+        } = &mut it.kind
+        else {
+            continue;
+        };
+        for h in block.iter_mut() {
+            if let ItemKind::On { network, body, .. } = &mut h.kind {
+                let over_fifo = match network {
+                    Some(n) => fifo.contains(&n.name),
+                    None => networks == 1 && fifo.len() == 1,
+                };
+                if over_fifo {
+                    body.stmts.insert(0, require(check.clone()));
+                }
+            }
+        }
+    }
+    // `partition` is a keyword, so the template calls the step `cut`.
+    for it in items.iter_mut() {
+        if let ItemKind::Action { name, .. } = &mut it.kind
+            && name.name == "cut"
+        {
+            name.name = "partition".to_string();
+        }
+    }
+    file.items.extend(items);
 }

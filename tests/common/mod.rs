@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
+use kripke::checker::{self, Config, Model, Outcome, Verdict};
 use kripke::frontend;
+use kripke::model::CompiledModel;
 use kripke::sema::{Override, Program};
 
 /// The program of spec text, with `--const`-style overrides; panics with
@@ -35,4 +37,47 @@ pub fn program(path: &str, overrides: &[(&str, &str)]) -> Program {
 pub fn source(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What a run of the checker found, in terms a test can compare.
+pub struct Run {
+    pub verdict: Verdict<kripke::model::ModelError>,
+    /// The violated property's name, for a liveness counterexample.
+    pub property: Option<String>,
+    pub loop_start: Option<usize>,
+    /// The trace's steps, as printed (without the initial state).
+    pub steps: Vec<String>,
+    pub distinct: u64,
+}
+
+/// Checks spec text (invariants, properties, and deadlock if asked) with
+/// `workers` threads; every counterexample is validated on the model
+/// (replayed, and a lasso checked) before it is returned.
+pub fn run(src: &str, workers: usize, deadlock: bool) -> Run {
+    let prog = program_of(src.as_bytes(), &[]);
+    let model = CompiledModel::new(&prog).expect("lowers");
+    let cfg = Config {
+        check_deadlock: deadlock,
+        liveness: true,
+        workers,
+        ..Config::default()
+    };
+    let o: Outcome<CompiledModel> = checker::check(&model, &cfg);
+    checker::validate_outcome(&model, &o, false).expect("the trace replays, the lasso holds up");
+    let property = match o.verdict {
+        Verdict::Property(k) => Some(model.properties()[k].name.clone()),
+        _ => None,
+    };
+    Run {
+        steps: o
+            .trace
+            .iter()
+            .skip(1)
+            .map(|t| kripke::report::step_name(&prog, t.label.as_ref().unwrap()))
+            .collect(),
+        verdict: o.verdict,
+        property,
+        loop_start: o.loop_start,
+        distinct: o.stats.distinct,
+    }
 }
