@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 cargo build --release --quiet
 bin=target/release/kripke
 runs=(
-  "2pc-7rm|specs/2pc.dsl --const RM=7 --symmetry off"
+  "2pc-7rm|tests/data/2pc_safety.dsl --const RM=7 --symmetry off"
   "paxos_commit|tests/conformance/paxos_commit.dsl"
   "lamport_mutex|tests/conformance/lamport_mutex.dsl"
 )
 if [[ "${1:-}" != "--quick" ]]; then
-  runs+=("2pc-9rm|specs/2pc.dsl --const RM=9 --symmetry off")
+  runs+=("2pc-9rm|tests/data/2pc_safety.dsl --const RM=9 --symmetry off")
 fi
 printf '%-14s %7s %11s %12s %9s %12s %14s %9s %9s\n' model workers distinct generated seconds distinct/s generated/s B/state peak_MiB
 for run in "${runs[@]}"; do

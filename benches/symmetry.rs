@@ -14,7 +14,11 @@ use kripke::model::{CompiledModel, State};
 use kripke::sema::Override;
 
 fn main() {
-    let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/2pc.dsl")).unwrap();
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/2pc_safety.dsl"
+    ))
+    .unwrap();
     let ov = vec![Override {
         name: "RM".into(),
         value: "7".into(),

@@ -5,15 +5,22 @@
 // commit. Each RM either prepares (promises it can commit) or aborts on its
 // own. The TM commits only when every RM has prepared; it may abort at any
 // time before that. The point of the protocol: no RM commits while another
-// aborts (the invariant Consistent at the bottom).
+// aborts (the invariant Consistent below), whatever the order of events.
 //
-// Try: kripke lint specs/2pc.dsl
-//      kripke lint specs/2pc.dsl --const RM=5
+// Its weakness: an RM that has prepared has given up the right to abort on
+// its own. If the TM crashes before telling it the outcome, it waits
+// forever: two-phase commit is safe but blocking. kripke shows such a run
+// (property Termination, expected to be violated). specs/3pc.dsl removes
+// the blocking, at a price.
+//
+// Try: kripke check specs/2pc.dsl
+//      kripke test specs/2pc.dsl
+//      kripke check specs/2pc.dsl --const RM=5
 
 spec TwoPhaseCommit
 
-// Three interchangeable resource managers, and one transaction manager.
-nodes RM = {r1, r2, r3} symmetric
+// Three resource managers, and one transaction manager.
+nodes RM = {r1, r2, r3}
 node TM
 
 // Every message ever sent stays in the network, and may be received any
@@ -24,45 +31,51 @@ message Abort              // the TM's decision: abort
 
 network msgs: set<Message>
 
+// The fault: the TM may crash at any moment (and then takes no more steps).
+crash TM
+
+// Every step is `fair`: once it is possible, it does not stay possible
+// forever without being taken. Without fairness, a run could simply stop,
+// and no property about "eventually" could ever hold.
 node RM {
   var state: {working, prepared, committed, aborted} = working
 
   // The RM promises it can commit, and tells the TM.
-  action Prepare {
+  fair action Prepare {
     require state == working
     state = prepared
     send Prepared(self)
   }
 
   // The RM gives up on its own (only possible before it has prepared).
-  action ChooseToAbort {
+  fair action ChooseToAbort {
     require state == working
     state = aborted
   }
 
   // The TM's decision reaches this RM.
-  on Commit { state = committed }
-  on Abort  { state = aborted }
+  fair on Commit { state = committed }
+  fair on Abort  { state = aborted }
 }
 
 node TM {
   var state: {init, committed, aborted} = init
   var prepared: set<RM> = {}     // the RMs known to have prepared
 
-  on Prepared(r) {
+  fair on Prepared(r) {
     require state == init
     prepared += {r}
   }
 
   // Commit once every RM has prepared.
-  action Commit {
+  fair action Commit {
     require state == init and prepared == RM
     state = committed
     send Commit
   }
 
   // Abort at any time before deciding.
-  action Abort {
+  fair action Abort {
     require state == init
     state = aborted
     send Abort
@@ -78,5 +91,15 @@ invariant Consistent:
 invariant CommitMeansTMCommitted:
   (exists r in RM: RM[r].state == committed) implies TM.state == committed
 
+// Every RM eventually learns the outcome.
+property Termination:
+  forall r in RM: eventually RM[r].state in {committed, aborted}
+
+// A run may end once every RM has decided, or when the TM has crashed
+// (a crash is an end, not a bug in the model; Termination says what it
+// costs).
+terminal TM.crashed or forall r in RM: RM[r].state in {committed, aborted}
+
 expect Consistent holds
 expect CommitMeansTMCommitted holds
+expect Termination violated   // the TM crashes after an RM has prepared

@@ -58,11 +58,16 @@ fn rejects(path: &Path, message: &str) -> String {
 
 #[test]
 fn lint_summarises_clean_specs() {
-    let o = kripke(&["lint", "specs/2pc.dsl", "specs/paxos.dsl", "specs/crdt.dsl"]);
+    let o = kripke(&[
+        "lint",
+        "tests/data/2pc_safety.dsl",
+        "specs/paxos.dsl",
+        "specs/crdt.dsl",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("specs/2pc.dsl: ok: spec TwoPhaseCommit: 4 nodes, 4 variables, 7 actions, 2 invariants, 0 properties (3 message kinds; at most 49152 valuations)"),
+        out.contains("tests/data/2pc_safety.dsl: ok: spec TwoPhaseCommit: 4 nodes, 4 variables, 7 actions, 2 invariants, 0 properties (3 message kinds; at most 49152 valuations)"),
         "{out}"
     );
     assert!(
@@ -77,7 +82,7 @@ fn lint_summarises_clean_specs() {
 
 #[test]
 fn const_overrides_resize_sets_and_constants() {
-    let o = kripke(&["lint", "specs/2pc.dsl", "--const", "RM=5"]);
+    let o = kripke(&["lint", "tests/data/2pc_safety.dsl", "--const", "RM=5"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // 5 RMs and the TM: RM.state has 4^5 values, TM.state 3, TM.prepared
     // 2^5, msgs 2^7 (5 Prepared, Commit, Abort).
@@ -87,7 +92,7 @@ fn const_overrides_resize_sets_and_constants() {
         "{}",
         stdout(&o)
     );
-    let o = kripke(&["lint", "specs/2pc.dsl", "--const", "RM={ra,rb}"]);
+    let o = kripke(&["lint", "tests/data/2pc_safety.dsl", "--const", "RM={ra,rb}"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("3 nodes"), "{}", stdout(&o));
     let o = kripke(&["lint", "specs/paxos.dsl", "--const", "MaxBallot=2"]);
@@ -102,7 +107,14 @@ fn bad_const_overrides_are_spec_errors() {
         ("RM=lots", "expected a count such as 5"),
         ("RM", "expected NAME=VALUE"),
     ] {
-        let o = kripke(&["lint", "--color", "never", "specs/2pc.dsl", "--const", arg]);
+        let o = kripke(&[
+            "lint",
+            "--color",
+            "never",
+            "tests/data/2pc_safety.dsl",
+            "--const",
+            arg,
+        ]);
         assert_eq!(o.status.code(), Some(2), "--const {arg}: {}", stderr(&o));
         assert!(stderr(&o).contains(msg), "--const {arg}: {}", stderr(&o));
     }
@@ -130,10 +142,14 @@ fn errors_in_one_file_do_not_hide_the_others() {
         "--color",
         "never",
         bad.to_str().unwrap(),
-        "specs/2pc.dsl",
+        "tests/data/2pc_safety.dsl",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("specs/2pc.dsl: ok"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("tests/data/2pc_safety.dsl: ok"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("mixed.dsl: 1 error"), "{}", stderr(&o));
     assert!(stderr(&o).contains("mixed.dsl:2:15"), "{}", stderr(&o));
 }
@@ -253,11 +269,11 @@ fn too_many_errors_are_capped() {
 
 #[test]
 fn check_reports_ok_with_statistics() {
-    let o = kripke(&["check", "specs/2pc.dsl"]);
+    let o = kripke(&["check", "tests/data/2pc_safety.dsl"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.starts_with("specs/2pc.dsl: ok: 2 invariants hold; no deadlock\n"),
+        out.starts_with("tests/data/2pc_safety.dsl: ok: 2 invariants hold; no deadlock\n"),
         "{out}"
     );
     // RM is symmetric: one state per class of renamings of r1, r2, r3.
@@ -266,7 +282,7 @@ fn check_reports_ok_with_statistics() {
         "{out}"
     );
     assert!(out.contains("states/s)"), "{out}");
-    let off = kripke(&["check", "specs/2pc.dsl", "--symmetry", "off"]);
+    let off = kripke(&["check", "tests/data/2pc_safety.dsl", "--symmetry", "off"]);
     assert!(
         stdout(&off).contains("288 distinct states, 1146 generated, depth 11,"),
         "{}",
@@ -288,7 +304,7 @@ fn symmetry_counts_exactly_one_state_per_orbit() {
     ] {
         let o = kripke(&[
             "check",
-            "specs/2pc.dsl",
+            "tests/data/2pc_safety.dsl",
             "--const",
             &format!("RM={rm}"),
             "--format",
@@ -307,7 +323,7 @@ fn symmetry_counts_exactly_one_state_per_orbit() {
 fn symmetry_handles_twenty_nodes() {
     let o = kripke(&[
         "check",
-        "specs/2pc.dsl",
+        "tests/data/2pc_safety.dsl",
         "--const",
         "RM=20",
         "--format",
@@ -370,7 +386,7 @@ fn check_json_has_the_documented_fields() {
     assert_eq!(trace[0]["state"]["counter"]["n1"]["n1"], 0);
     assert_eq!(trace[3]["action"], "Next");
     assert!(trace[3]["args"]["n"].is_string() && trace[3]["args"]["o"].is_string());
-    let ok = kripke(&["check", "--format", "json", "specs/2pc.dsl"]);
+    let ok = kripke(&["check", "--format", "json", "tests/data/2pc_safety.dsl"]);
     let j: serde_json::Value = serde_json::from_str(&stdout(&ok)).unwrap();
     assert_eq!(
         (
@@ -436,7 +452,7 @@ fn check_evaluation_errors_exit_2_with_span_and_trace() {
 
 #[test]
 fn check_limits_exit_3() {
-    let o = kripke(&["check", "--max-states", "10", "specs/2pc.dsl"]);
+    let o = kripke(&["check", "--max-states", "10", "tests/data/2pc_safety.dsl"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
         stdout(&o).contains("incomplete: stopped by --max-states"),
@@ -450,7 +466,7 @@ fn check_limits_exit_3() {
         "3",
         "--format",
         "json",
-        "specs/2pc.dsl",
+        "tests/data/2pc_safety.dsl",
     ]);
     assert_eq!(o.status.code(), Some(3));
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -487,7 +503,7 @@ fn check_workers_do_not_change_the_answer() {
             .join("\n")
     };
     assert_eq!(strip(&one), strip(&two));
-    let o = kripke(&["check", "--workers", "0", "specs/2pc.dsl"]);
+    let o = kripke(&["check", "--workers", "0", "tests/data/2pc_safety.dsl"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("--workers must be at least 1"),
@@ -629,11 +645,22 @@ fn test_command_passes_on_the_shipped_specs() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("ok   specs/2pc.dsl  (2 expectations, 80 states,"),
+        out.contains("ok   specs/2pc.dsl  (3 expectations, 576 states,"),
         "{out}"
     );
-    assert!(out.contains("ok   specs/mutex.dsl"), "{out}");
-    assert!(out.ends_with("4 passed, 0 failed\n"), "{out}");
+    let mut specs: Vec<String> = std::fs::read_dir("specs")
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".dsl"))
+        .collect();
+    specs.sort();
+    for spec in &specs {
+        assert!(out.contains(&format!("ok   {spec}  (")), "{spec}: {out}");
+    }
+    assert!(
+        out.ends_with(&format!("{} passed, 0 failed\n", specs.len())),
+        "{out}"
+    );
 }
 
 /// Expectations met and unmet, several violations in one spec (each found

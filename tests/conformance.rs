@@ -194,7 +194,7 @@ fn broken_variants_are_caught_with_shortest_traces() {
 
 #[test]
 fn two_phase_commit_spec_counts() {
-    let spec = "specs/2pc.dsl";
+    let spec = "tests/data/2pc_safety.dsl";
     let r = run(&common::program(spec, &[]), &cfg());
     assert_eq!(
         (r.verdict, r.distinct, r.generated, r.depth),

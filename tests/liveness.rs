@@ -205,9 +205,9 @@ fn a_crashed_resource_manager_never_decides() {
     );
     assert_eq!(r.loop_start, Some(4));
     let both = "\ninvariant AtMostOne: not exists a, b in RM: a != b and RM[a].crashed and RM[b].crashed\n";
-    let one = check(&(source("specs/2pc.dsl") + "\ncrash RM up to 1\n" + both));
+    let one = check(&(source("tests/data/2pc_safety.dsl") + "\ncrash RM up to 1\n" + both));
     assert_eq!(one.verdict, Verdict::Ok);
-    let two = check(&(source("specs/2pc.dsl") + "\ncrash RM up to 2\n" + both));
+    let two = check(&(source("tests/data/2pc_safety.dsl") + "\ncrash RM up to 2\n" + both));
     assert_eq!(two.verdict, Verdict::Invariant(2));
     assert_eq!(two.steps, ["RM[r1].crash", "RM[r2].crash"]);
 }

@@ -121,7 +121,7 @@ fn brute_force(path: &str, overrides: &[(&str, &str)]) {
 #[test]
 fn two_phase_commit_orbits_match_brute_force() {
     for rm in ["2", "3", "4"] {
-        brute_force("specs/2pc.dsl", &[("RM", rm)]);
+        brute_force("tests/data/2pc_safety.dsl", &[("RM", rm)]);
     }
 }
 
@@ -142,7 +142,7 @@ fn crdt_orbits_match_brute_force() {
 /// unreduced model.
 #[test]
 fn symmetric_counterexamples_are_real_runs() {
-    let src = common::source("specs/2pc.dsl");
+    let src = common::source("tests/data/2pc_safety.dsl");
     let broken = src.replace(
         "require state == init and prepared == RM",
         "require state == init",
@@ -184,7 +184,7 @@ fn symmetric_counterexamples_are_real_runs() {
 /// independently computed orbit count.
 #[test]
 fn packed_canonical_forms_are_invariant() {
-    let prog = program("specs/2pc.dsl", &[("RM", "9")]);
+    let prog = program("tests/data/2pc_safety.dsl", &[("RM", "9")]);
     let reduced = CompiledModel::new(&prog)
         .expect("lowers")
         .with_symmetry(true);
@@ -231,7 +231,7 @@ fn packed_canonical_forms_are_invariant() {
 #[test]
 fn reduced_runs_do_not_depend_on_workers() {
     for (path, ov) in [
-        ("specs/2pc.dsl", vec![("RM", "6")]),
+        ("tests/data/2pc_safety.dsl", vec![("RM", "6")]),
         ("specs/paxos.dsl", vec![]),
         ("specs/crdt.dsl", vec![]),
     ] {

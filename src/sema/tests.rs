@@ -32,7 +32,7 @@ fn errors(src: &str) -> Vec<String> {
     program(src, &[]).err().unwrap_or_default()
 }
 
-const TWO_PC: &str = include_str!("../../specs/2pc.dsl");
+const TWO_PC: &str = include_str!("../../tests/data/2pc_safety.dsl");
 
 #[test]
 fn two_phase_commit_desugars_to_tla_state() {
