@@ -44,3 +44,6 @@ invariant MutualExclusion:
 
 property NoStarvation:
   forall p in Proc: Proc[p].pc == waiting leads_to Proc[p].pc == critical
+
+expect MutualExclusion holds
+expect NoStarvation holds

@@ -72,7 +72,7 @@ fn lint_summarises_clean_specs() {
     );
     assert!(
         out.contains(
-            "specs/paxos.dsl: ok: spec Paxos: 3 nodes, 4 variables, 4 actions, 2 invariants"
+            "specs/paxos.dsl: ok: spec Paxos: 3 nodes, 6 variables, 6 actions, 3 invariants, 2 properties"
         ),
         "{out}"
     );

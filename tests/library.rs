@@ -1,0 +1,120 @@
+//! The protocol library (`specs/`): every spec's verdict for every
+//! invariant and property, and the distinct-state count its lesson
+//! (docs/lessons/) quotes, pinned exactly; and the variants the lessons
+//! send students to (remove a fault, change a quorum), with their answers.
+//! Every counterexample is replayed on the model by `expect::evaluate`.
+
+mod common;
+
+use kripke::checker::Config;
+use kripke::expect::{self, Check};
+
+/// Runs `kripke test`'s evaluation on spec text; returns every name's
+/// verdict (true: holds) in declaration order, and the distinct states of
+/// the largest run.
+fn verdicts(src: &str, overrides: &[(&str, &str)]) -> (Vec<(String, bool)>, u64) {
+    let prog = common::program_of(src.as_bytes(), overrides);
+    let cfg = Config {
+        workers: 2,
+        ..Config::default()
+    };
+    let r = expect::evaluate(&prog, "spec", &cfg, true);
+    assert!(r.problem.is_none(), "{:?}", r.problem);
+    let names = r
+        .checks
+        .iter()
+        .map(|c| match c {
+            Check::Met { name, holds } => (name.clone(), *holds),
+            Check::Unmet {
+                name,
+                expected_holds,
+                ..
+            } => (name.clone(), !expected_holds),
+        })
+        .collect();
+    (names, r.distinct)
+}
+
+fn owned(v: &[(&str, bool)]) -> Vec<(String, bool)> {
+    v.iter().map(|(n, h)| (n.to_string(), *h)).collect()
+}
+
+/// Checks a shipped spec: its verdicts (which its `expect` lines must
+/// match too) and its state count.
+fn shipped(path: &str, expected: &[(&str, bool)], distinct: u64) {
+    let (got, n) = verdicts(&common::source(path), &[]);
+    assert_eq!(got, owned(expected), "{path}");
+    assert_eq!(n, distinct, "{path}: distinct states");
+    let prog = common::program(path, &[]);
+    for (name, holds) in expected {
+        let e = prog.expects.iter().find(|e| e.name == *name);
+        assert_eq!(
+            e.map(|e| e.holds),
+            Some(*holds),
+            "{path}: `expect {name}` must say what kripke finds"
+        );
+    }
+}
+
+#[test]
+fn two_phase_commit_is_safe_but_blocks() {
+    shipped(
+        "specs/2pc.dsl",
+        &[
+            ("Consistent", true),
+            ("CommitMeansTMCommitted", true),
+            ("Termination", false),
+        ],
+        576,
+    );
+    // Without the crash, every RM decides.
+    let src = common::source("specs/2pc.dsl").replace("\ncrash TM\n", "\n");
+    let (got, n) = verdicts(&src.replace("TM.crashed or ", ""), &[]);
+    assert_eq!(
+        got,
+        owned(&[
+            ("Consistent", true),
+            ("CommitMeansTMCommitted", true),
+            ("Termination", true)
+        ])
+    );
+    assert_eq!(n, 288);
+}
+
+#[test]
+fn three_phase_commit_does_not_block_but_splits() {
+    shipped(
+        "specs/3pc.dsl",
+        &[("Consistent", false), ("Termination", true)],
+        20_644,
+    );
+    // Without a partition (crashes only), it is also consistent.
+    let src = common::source("specs/3pc.dsl") + "\nconstraint NoPartition: split == {}\n";
+    let (got, n) = verdicts(&src, &[]);
+    assert_eq!(got, owned(&[("Consistent", true), ("Termination", true)]));
+    assert_eq!(n, 1_472);
+}
+
+#[test]
+fn paxos_is_safe_but_needs_a_leader_to_decide() {
+    shipped(
+        "specs/paxos.dsl",
+        &[
+            ("Agreement", true),
+            ("VoteBelowPromise", true),
+            ("Validity", true),
+            ("Decides", false),
+            ("StableLeaderDecides", true),
+        ],
+        29_456,
+    );
+}
+
+#[test]
+fn mutex_and_crdt() {
+    shipped(
+        "specs/mutex.dsl",
+        &[("MutualExclusion", true), ("NoStarvation", true)],
+        8,
+    );
+}
