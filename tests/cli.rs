@@ -76,7 +76,7 @@ fn lint_summarises_clean_specs() {
         ),
         "{out}"
     );
-    assert!(out.contains("specs/crdt.dsl: ok: spec GCounter: 3 nodes, 1 variable, 2 actions, 1 invariant, 1 property"), "{out}");
+    assert!(out.contains("specs/crdt.dsl: ok: spec CRDTs: 3 nodes, 7 variables, 7 actions, 5 invariants, 0 properties"), "{out}");
     assert_eq!(out.lines().count(), 3);
 }
 

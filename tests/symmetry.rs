@@ -72,7 +72,11 @@ fn permutations(n: u32) -> Vec<Vec<u32>> {
 }
 
 fn brute_force(path: &str, overrides: &[(&str, &str)]) {
-    let prog = program(path, overrides);
+    orbits_of(path, overrides, &program(path, overrides));
+}
+
+fn orbits_of(path: &str, overrides: &[(&str, &str)], prog: &kripke::sema::Program) {
+    let prog = prog.clone();
     let plain = CompiledModel::new(&prog).expect("lowers");
     let reduced = CompiledModel::new(&prog)
         .expect("lowers")
@@ -134,7 +138,17 @@ fn paxos_orbits_match_brute_force() {
 
 #[test]
 fn crdt_orbits_match_brute_force() {
-    brute_force("specs/crdt.dsl", &[]);
+    // Without the register's invariant, which is violated (the search must
+    // see every state).
+    let src = common::source("specs/crdt.dsl").replace(
+        "invariant RegisterConverges:",
+        "invariant RegisterConverges: true or",
+    );
+    orbits_of(
+        "specs/crdt.dsl",
+        &[],
+        &common::program_of(src.as_bytes(), &[]),
+    );
 }
 
 /// A broken two-phase commit, with and without symmetry: the same verdict
