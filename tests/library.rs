@@ -118,3 +118,22 @@ fn mutex_and_crdt() {
         8,
     );
 }
+
+/// Agreement holds exactly when phase-1 and phase-2 quorums intersect:
+/// the whole grid of quorum sizes for 4 acceptors.
+#[test]
+fn flexible_paxos_agrees_exactly_when_quorums_intersect() {
+    shipped("specs/flexible_paxos.dsl", &[("Agreement", true)], 834);
+    let src = common::source("specs/flexible_paxos.dsl");
+    for q1 in 1..=4 {
+        for q2 in 1..=4 {
+            let (a, b) = (q1.to_string(), q2.to_string());
+            let (got, _) = verdicts(&src, &[("Q1", &a), ("Q2", &b)]);
+            assert_eq!(
+                got,
+                owned(&[("Agreement", q1 + q2 > 4)]),
+                "Q1 = {q1}, Q2 = {q2}"
+            );
+        }
+    }
+}
