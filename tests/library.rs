@@ -137,3 +137,27 @@ fn flexible_paxos_agrees_exactly_when_quorums_intersect() {
         }
     }
 }
+
+/// Election safety holds with the term and vote on disk; a server that
+/// forgets its vote in a crash elects two leaders in one term.
+#[test]
+fn raft_elects_one_leader_per_term_if_votes_are_durable() {
+    shipped(
+        "specs/raft_election.dsl",
+        &[("ElectionSafety", true)],
+        18_662,
+    );
+    let src = common::source("specs/raft_election.dsl")
+        .replace("  durable var votedFor", "  var votedFor");
+    let r = common::run(&src, 2, false);
+    assert_eq!(r.verdict, kripke::checker::Verdict::Invariant(0));
+    assert!(
+        r.steps.iter().any(|s| s.ends_with(".recover")),
+        "{:?}",
+        r.steps
+    );
+    assert_eq!(
+        r.steps.last().map(|s| s.ends_with(".BecomeLeader")),
+        Some(true)
+    );
+}
