@@ -161,3 +161,27 @@ fn raft_elects_one_leader_per_term_if_votes_are_durable() {
         Some(true)
     );
 }
+
+/// Lamport clocks respect happened-before but do not decide it; vector
+/// clocks decide it exactly.
+#[test]
+fn clocks_lamport_respects_order_and_vectors_decide_it() {
+    shipped(
+        "specs/clocks.dsl",
+        &[
+            ("LamportConsistent", true),
+            ("LamportDecidesOrder", false),
+            ("VectorExact", true),
+        ],
+        37_519,
+    );
+    // The shortest counterexample to the converse: two events at one
+    // process, one at another, no message: concurrent, yet ordered by
+    // their Lamport clocks.
+    let r = common::run(&common::source("specs/clocks.dsl"), 1, false);
+    assert_eq!(r.verdict, kripke::checker::Verdict::Invariant(1));
+    assert_eq!(
+        r.steps,
+        ["Proc[p1].Local", "Proc[p1].Local", "Proc[p2].Local"]
+    );
+}
