@@ -185,3 +185,30 @@ fn clocks_lamport_respects_order_and_vectors_decide_it() {
         ["Proc[p1].Local", "Proc[p1].Local", "Proc[p2].Local"]
     );
 }
+
+/// Heartbeats with timeouts: never accurate; strongly complete only with
+/// gossip of suspicions, weakly complete either way.
+#[test]
+fn failure_detector_needs_gossip_for_strong_completeness() {
+    shipped(
+        "specs/failure_detector.dsl",
+        &[
+            ("Accuracy", false),
+            ("StrongCompleteness", true),
+            ("WeakCompleteness", true),
+        ],
+        15_872,
+    );
+    let (got, _) = verdicts(
+        &common::source("specs/failure_detector.dsl"),
+        &[("Gossip", "false")],
+    );
+    assert_eq!(
+        got,
+        owned(&[
+            ("Accuracy", false),
+            ("StrongCompleteness", false),
+            ("WeakCompleteness", true)
+        ])
+    );
+}
