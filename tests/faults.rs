@@ -75,3 +75,14 @@ fn recovery_forgets_memory_and_keeps_the_disk() {
     );
     assert_eq!((all.verdict, all.distinct), (Verdict::Ok, 6));
 }
+
+/// Partition and durable are names everywhere but where they start a
+/// declaration.
+#[test]
+fn fault_words_stay_usable_as_names() {
+    let src = "spec Names\nvar partition: bool = false\nvar durable: bool = false\n\
+               action A { partition = true\n durable = partition }\n\
+               invariant I: not durable or partition\nterminal true\n";
+    let r = common::run(src, 1, true);
+    assert_eq!((r.verdict, r.distinct), (kripke::checker::Verdict::Ok, 2));
+}

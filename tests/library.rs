@@ -212,3 +212,31 @@ fn failure_detector_needs_gossip_for_strong_completeness() {
         ])
     );
 }
+
+/// Reads from a copy known to hold the latest durable write are fresh, and
+/// so are quorum reads; a read from any copy is not. With write and read
+/// quorums that need not overlap (3 + 3 = 6), quorum reads go stale too.
+#[test]
+fn aurora_reads_are_fresh_only_from_known_copies_or_quorums() {
+    shipped(
+        "specs/aurora_quorum.dsl",
+        &[
+            ("KnownCopyReadIsFresh", true),
+            ("AnyCopyReadIsFresh", false),
+            ("QuorumReadIsFresh", true),
+        ],
+        9_536,
+    );
+    let (got, _) = verdicts(
+        &common::source("specs/aurora_quorum.dsl"),
+        &[("WriteQuorum", "3")],
+    );
+    assert_eq!(
+        got,
+        owned(&[
+            ("KnownCopyReadIsFresh", true),
+            ("AnyCopyReadIsFresh", false),
+            ("QuorumReadIsFresh", false)
+        ])
+    );
+}

@@ -81,6 +81,13 @@ impl Parser<'_> {
     fn item(&mut self, in_block: bool) -> PResult<ItemKind> {
         let kw = match self.peek() {
             Tok::Ident(s) if ITEM_START.contains(&s.as_str()) => s.clone(),
+            // Words that start an item only here, and are names elsewhere.
+            Tok::Ident(s)
+                if s == "durable" && matches!(self.peek_at(1), Tok::Ident(v) if v == "var") =>
+            {
+                s.clone()
+            }
+            Tok::Ident(s) if s == "partition" && !in_block => s.clone(),
             _ => {
                 let what = if in_block {
                     "`var`, `action`, `on` or `}`"

@@ -75,8 +75,6 @@ pub fn is_keyword(s: &str) -> bool {
 const ITEM_START: &[&str] = &[
     "terminal",
     "crash",
-    "partition",
-    "durable",
     "spec",
     "const",
     "enum",
