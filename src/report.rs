@@ -8,11 +8,14 @@ use serde_json::{Map, Value as Json, json};
 use crate::checker::{Limit, Outcome, Verdict};
 use crate::model::value::{Value, show};
 use crate::model::{CompiledModel, Step};
-use crate::sema::program::{Program, SetKind};
+use crate::parser::ast::FaultStep;
+use crate::sema::program::{ActionOrigin, Program, SetKind};
 use crate::sema::types::Type;
 
 /// How a step reads in a trace: `RM[r1].Prepare`, `TM.on_Prepared(r = r2)`,
-/// `Phase2a(b = 0, v = v1)`.
+/// `Phase2a(b = 0, v = v1)`; faults in words: `crash TM`, `recover RM[r2]`,
+/// `partition {r1} | {r2, r3, TM}`, `heal the partition`, `drop
+/// Prepared(r2)`, `duplicate Commit`.
 pub fn step_name(prog: &Program, step: &Step) -> String {
     let a = &prog.actions[step.action as usize];
     let mut args = step
@@ -29,11 +32,52 @@ pub fn step_name(prog: &Program, step: &Step) -> String {
         let short = a.name.strip_prefix(&format!("{set}.")).unwrap_or(&a.name);
         head = format!("{set}[{me}].{short}");
     }
-    let rest: Vec<String> = args.map(|(n, v)| format!("{n} = {v}")).collect();
-    if rest.is_empty() {
-        head
-    } else {
-        format!("{head}({})", rest.join(", "))
+    let rest: Vec<(&str, String)> = args.collect();
+    // Which network, when there are several.
+    let via = |net: usize| {
+        if prog.networks.len() > 1 {
+            format!(" in {}", prog.networks[net].name)
+        } else {
+            String::new()
+        }
+    };
+    let node = || {
+        head.rsplit_once('.')
+            .map_or(head.clone(), |(n, _)| n.to_string())
+    };
+    match (&a.origin, &rest[..]) {
+        (ActionOrigin::Fault(FaultStep::Crash), _) => format!("crash {}", node()),
+        (ActionOrigin::Fault(FaultStep::Recover), _) => format!("recover {}", node()),
+        (ActionOrigin::Fault(FaultStep::Heal), _) => "heal the partition".to_string(),
+        (ActionOrigin::Fault(FaultStep::Partition), _) => {
+            let side = &step.args[..1];
+            let all = crate::model::layout::Domains::new(prog)
+                .get(&Type::AnyNode)
+                .map(|d| d.values.to_vec())
+                .unwrap_or_default();
+            let (one, other): (Vec<&Value>, Vec<&Value>) =
+                all.iter().partition(|n| match &side[0] {
+                    Value::Set(s) => s.contains(n),
+                    _ => false,
+                });
+            let names = |ns: Vec<&Value>| {
+                ns.iter()
+                    .map(|n| show(n, &Type::AnyNode, prog))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!("partition {{{}}} | {{{}}}", names(one), names(other))
+        }
+        (ActionOrigin::Lose(net), [(_, m)]) => format!("drop {m}{}", via(*net)),
+        (ActionOrigin::Lose(net), [(_, from), (_, to)]) => {
+            format!("drop the next message from {from} to {to}{}", via(*net))
+        }
+        (ActionOrigin::Duplicate(net), [(_, m)]) => format!("duplicate {m}{}", via(*net)),
+        _ if rest.is_empty() => head,
+        _ => {
+            let rest: Vec<String> = rest.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+            format!("{head}({})", rest.join(", "))
+        }
     }
 }
 

@@ -44,9 +44,9 @@ fn a_partition_holds_back_fifo_messages_until_it_heals() {
     assert_eq!(
         healed.steps,
         [
-            "partition(side = {n1})",
+            "partition {n1} | {n2}",
             "N[n1].Tell(d = n2)",
-            "heal",
+            "heal the partition",
             "N[n2].on_Hello(sender = n1, x = true)"
         ]
     );
@@ -66,7 +66,7 @@ fn recovery_forgets_memory_and_keeps_the_disk() {
                terminal true\n";
     let r = common::run(src, 1, true);
     assert_eq!(r.verdict, Verdict::Invariant(0));
-    assert_eq!(r.steps, ["N[n1].Save", "N[n1].crash", "N[n1].recover"]);
+    assert_eq!(r.steps, ["N[n1].Save", "crash N[n1]", "recover N[n1]"]);
     // (crashed, memory, disk): 000 100 011 111 001 101.
     let all = common::run(
         &src.replace("invariant InSync:", "invariant Any: true or"),

@@ -51,7 +51,7 @@ fn two_phase_commit_blocks_when_the_coordinator_crashes() {
             "RM[r1].Prepare",
             "RM[r2].Prepare",
             "RM[r3].Prepare",
-            "TM.crash"
+            "crash TM"
         ]
     );
     assert_eq!(r.loop_start, Some(4));
@@ -199,7 +199,7 @@ fn a_crashed_resource_manager_never_decides() {
         [
             "RM[r2].ChooseToAbort",
             "RM[r3].ChooseToAbort",
-            "RM[r1].crash",
+            "crash RM[r1]",
             "TM.Abort"
         ]
     );
@@ -209,7 +209,7 @@ fn a_crashed_resource_manager_never_decides() {
     assert_eq!(one.verdict, Verdict::Ok);
     let two = check(&(source("tests/data/2pc_safety.dsl") + "\ncrash RM up to 2\n" + both));
     assert_eq!(two.verdict, Verdict::Invariant(2));
-    assert_eq!(two.steps, ["RM[r1].crash", "RM[r2].crash"]);
+    assert_eq!(two.steps, ["crash RM[r1]", "crash RM[r2]"]);
 }
 
 /// The lasso check rejects what is not a fair counterexample: a loop that

@@ -25,6 +25,16 @@ pub enum Fairness {
     Strong,
 }
 
+/// The steps fault declarations add, which traces name in their own way
+/// (`crash TM`, `partition {r1} | {r2, r3}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultStep {
+    Crash,
+    Recover,
+    Partition,
+    Heal,
+}
+
 #[derive(Debug)]
 pub struct Param {
     pub name: Ident,
@@ -108,6 +118,8 @@ pub enum ItemKind {
         name: Ident,
         params: Vec<Param>,
         body: Block,
+        /// Set on the steps a fault declaration adds (`stdlib::faults`).
+        fault: Option<FaultStep>,
     },
     On {
         fairness: Fairness,

@@ -266,6 +266,7 @@ impl Parser<'_> {
                         name,
                         params,
                         body,
+                        fault: None,
                     })
                 } else if self.eat_kw("on") {
                     let msg = self.ident("a message name")?;

@@ -397,7 +397,11 @@ impl Sema<'_> {
                     name,
                     params,
                     body,
-                } => self.action(*fairness, name, params, body, node, item.span),
+                    fault,
+                } => {
+                    let origin = fault.map_or(ActionOrigin::User, ActionOrigin::Fault);
+                    self.action(*fairness, name, params, body, node, origin, item.span)
+                }
                 ItemKind::On {
                     fairness,
                     msg,

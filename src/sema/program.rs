@@ -226,6 +226,8 @@ pub enum ActionOrigin {
     Lose(usize),
     /// A duplicating network's copy step.
     Duplicate(usize),
+    /// A step added by a fault declaration (`crash`, `partition`).
+    Fault(crate::parser::ast::FaultStep),
 }
 
 #[derive(Clone, Debug)]

@@ -37,6 +37,7 @@ impl Sema<'_> {
         params: &[ast::Param],
         body: &Block,
         node: Option<SetId>,
+        origin: ActionOrigin,
         span: Span,
     ) {
         self.begin_body(Ctx {
@@ -60,7 +61,7 @@ impl Sema<'_> {
             locals,
             body: stmts,
             fairness,
-            origin: ActionOrigin::User,
+            origin,
             span,
         });
     }

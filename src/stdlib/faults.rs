@@ -222,6 +222,7 @@ pub fn desugar(file: &mut SpecFile, diags: &mut Vec<Diag>) {
                 name: ident("crash", span),
                 params: Vec::new(),
                 body: Block { stmts, span },
+                fault: Some(FaultStep::Crash),
             },
             span,
         });
@@ -307,6 +308,7 @@ fn recovery(block: &[Item], span: Span, diags: &mut Vec<Diag>) -> Item {
             name: ident("recover", span),
             params: Vec::new(),
             body: Block { stmts, span },
+            fault: Some(FaultStep::Recover),
         },
         span,
     }
@@ -383,12 +385,15 @@ fn partition(file: &mut SpecFile, heal: bool, span: Span) {
             }
         }
     }
-    // `partition` is a keyword, so the template calls the step `cut`.
+    // `partition` starts a declaration, so the template calls the step `cut`.
     for it in items.iter_mut() {
-        if let ItemKind::Action { name, .. } = &mut it.kind
-            && name.name == "cut"
-        {
-            name.name = "partition".to_string();
+        if let ItemKind::Action { name, fault, .. } = &mut it.kind {
+            if name.name == "cut" {
+                name.name = "partition".to_string();
+                *fault = Some(FaultStep::Partition);
+            } else if name.name == "heal" {
+                *fault = Some(FaultStep::Heal);
+            }
         }
     }
     file.items.extend(items);
