@@ -1,6 +1,6 @@
 //! The protocol library (`specs/`): every spec's verdict for every
-//! invariant and property, and the distinct-state count its lesson
-//! (docs/lessons/) quotes, pinned exactly; and the variants the lessons
+//! invariant and property, and its distinct-state count, pinned exactly
+//! and quoted by its lesson (docs/lessons/NAME.md, checked here); and the variants the lessons
 //! send students to (remove a fault, change a quorum), with their answers.
 //! Every counterexample is replayed on the model by `expect::evaluate`.
 
@@ -35,6 +35,19 @@ fn verdicts(src: &str, overrides: &[(&str, &str)]) -> (Vec<(String, bool)>, u64)
     (names, r.distinct)
 }
 
+/// 20644 -> "20,644", as the lessons write counts.
+fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn owned(v: &[(&str, bool)]) -> Vec<(String, bool)> {
     v.iter().map(|(n, h)| (n.to_string(), *h)).collect()
 }
@@ -45,6 +58,19 @@ fn shipped(path: &str, expected: &[(&str, bool)], distinct: u64) {
     let (got, n) = verdicts(&common::source(path), &[]);
     assert_eq!(got, owned(expected), "{path}");
     assert_eq!(n, distinct, "{path}: distinct states");
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy();
+    let lesson = common::source(&format!("docs/lessons/{stem}.md"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let quoted = format!("{} distinct states", with_commas(distinct));
+    assert!(
+        lesson.contains(&quoted),
+        "docs/lessons/{stem}.md must say \"{quoted}\""
+    );
     let prog = common::program(path, &[]);
     for (name, holds) in expected {
         let e = prog.expects.iter().find(|e| e.name == *name);
@@ -239,4 +265,21 @@ fn aurora_reads_are_fresh_only_from_known_copies_or_quorums() {
             ("QuorumReadIsFresh", false)
         ])
     );
+}
+
+/// Every spec in specs/ has a lesson, and the lessons' index lists it.
+#[test]
+fn every_spec_has_a_lesson() {
+    let index = common::source("docs/lessons/README.md");
+    for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/specs")).unwrap() {
+        let path = e.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let lesson = format!("docs/lessons/{stem}.md");
+        let text = common::source(&lesson);
+        assert!(text.contains("## Exercise"), "{lesson}: an exercise");
+        assert!(
+            index.contains(&format!("({stem}.md)")),
+            "README links {lesson}"
+        );
+    }
 }
