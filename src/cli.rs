@@ -100,6 +100,24 @@ enum Cmd {
         /// Output: text for people, json for programs (one object on stdout).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also print the trace as a message sequence chart: one column per
+        /// node, arrows for messages, faults marked.
+        #[arg(long)]
+        msc: bool,
+        /// Also write the result object (as `--format json` prints it) to FILE.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Also write the trace in the Informal Trace Format (Apalache, Quint).
+        #[arg(long, value_name = "FILE")]
+        itf: Option<PathBuf>,
+        /// Also write the explored state graph as Graphviz DOT (small models:
+        /// up to 1,000 states), the trace highlighted.
+        #[arg(long, value_name = "FILE")]
+        dot: Option<PathBuf>,
+        /// Also write a self-contained HTML page: verdict, statistics, the
+        /// trace with changes highlighted, a sequence diagram.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Check every spec under the paths against its `expect`ations: one
     /// line per spec, then `N passed, N failed`; exit 0 only if all pass.
@@ -184,6 +202,11 @@ pub fn run() -> i32 {
             workers,
             symmetry,
             format,
+            msc,
+            json,
+            itf,
+            dot,
+            html,
         } => {
             let overrides = match parse_overrides(&consts, color) {
                 Ok(o) => o,
@@ -230,7 +253,23 @@ pub fn run() -> i32 {
                 },
             };
             let symmetry = symmetry == OnOff::On;
-            check(&file, &overrides, &cfg, symmetry, &watch, format, color)
+            let paint = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let outputs = Outputs {
+                format,
+                paint,
+                msc,
+                json,
+                itf,
+                dot,
+                html,
+            };
+            check(&file, &overrides, &cfg, symmetry, &watch, &outputs, color)
         }
         Cmd::Test {
             paths,
@@ -481,13 +520,42 @@ fn observer(
     }
 }
 
+/// Where `kripke check` reports, besides its exit code.
+struct Outputs {
+    format: Format,
+    /// Colour the text report (a terminal, or `--color always`).
+    paint: bool,
+    msc: bool,
+    json: Option<PathBuf>,
+    itf: Option<PathBuf>,
+    dot: Option<PathBuf>,
+    html: Option<PathBuf>,
+}
+
+/// Writes one output file; says why on stderr if it cannot.
+fn write_output(path: &Path, what: &str, content: Result<String, String>, color: bool) -> bool {
+    let result = content.and_then(|c| {
+        std::fs::write(path, c).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    });
+    match result {
+        Ok(()) => true,
+        Err(msg) => {
+            eprint!(
+                "{}",
+                diag::render_plain(&format!("{what}: {msg}"), None, color)
+            );
+            false
+        }
+    }
+}
+
 fn check(
     path: &Path,
     overrides: &[Override],
     cfg: &kripke::checker::Config,
     symmetry: bool,
     watch: &Watch,
-    format: Format,
+    out: &Outputs,
     color: bool,
 ) -> i32 {
     use kripke::checker::{self, Verdict};
@@ -568,20 +636,56 @@ fn check(
         Verdict::Error(_) => exit::SPEC_ERROR,
         Verdict::Incomplete(_) => exit::INCOMPLETE,
     };
-    if format == Format::Json {
-        let err = error_diag.as_ref().map(|d| {
-            let (line, col) = diag::line_col(&src.text, d.span.start);
-            serde_json::json!({"message": d.message, "line": line, "column": col})
-        });
-        println!("{}", report::json(&model, &outcome, err));
+    let err = error_diag.as_ref().map(|d| {
+        let (line, col) = diag::line_col(&src.text, d.span.start);
+        serde_json::json!({"message": d.message, "line": line, "column": col})
+    });
+    let json = report::json(&model, &outcome, err);
+    let mut written = true;
+    if let Some(p) = &out.json {
+        written &= write_output(p, "--json", Ok(format!("{json}\n")), color);
+    }
+    if let Some(p) = &out.itf {
+        written &= write_output(
+            p,
+            "--itf",
+            Ok(kripke::outputs::itf(&model, &outcome)),
+            color,
+        );
+    }
+    if let Some(p) = &out.dot {
+        // A graph too large to draw is refused with a note; it is not an error.
+        match kripke::outputs::dot(&model, &outcome) {
+            Ok(d) => written &= write_output(p, "--dot", Ok(d), color),
+            Err(why) => eprintln!("note: --dot: no file written: {why}"),
+        }
+    }
+    let text = report::text(&name, &model, &outcome, cfg.check_deadlock);
+    let msc = kripke::outputs::msc_text(&model, &outcome);
+    if let Some(p) = &out.html {
+        let page = kripke::outputs::html(&name, &model, &outcome, &text);
+        written &= write_output(p, "--html", Ok(page), color);
+    }
+    let code = if written {
+        code
+    } else {
+        exit::SPEC_ERROR.max(code)
+    };
+    if out.format == Format::Json {
+        println!("{json}");
         return code;
     }
     if let Some(d) = &error_diag {
         eprint!("{}", diag::render(&name, &src.text, d, color));
     }
-    print!(
-        "{}",
-        report::text(&name, &model, &outcome, cfg.check_deadlock)
-    );
+    let mut text = text;
+    if out.msc && !msc.is_empty() {
+        text.push_str(&format!("\n  message sequence chart:\n\n{msc}"));
+    }
+    if out.paint {
+        print!("{}", report::paint(&text));
+    } else {
+        print!("{text}");
+    }
     code
 }

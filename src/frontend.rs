@@ -80,6 +80,9 @@ pub fn analyze(src: &Source, overrides: &[Override]) -> Analysis {
         };
     }
     let mut a = sema::analyze(&file, overrides);
+    if let Some(p) = &mut a.program {
+        p.source = src.text.as_str().into();
+    }
     diags.append(&mut a.diags);
     crate::diag::sort(&mut diags);
     a.diags = diags;

@@ -7,8 +7,10 @@
 pub mod checker;
 pub mod diag;
 pub mod expect;
+pub mod explain;
 pub mod frontend;
 pub mod model;
+pub mod outputs;
 pub mod parser;
 pub mod report;
 pub mod sema;

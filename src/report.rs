@@ -81,7 +81,14 @@ pub fn step_name(prog: &Program, step: &Step) -> String {
     }
 }
 
-fn changes(prog: &Program, name: &str, ty: &Type, old: &Value, new: &Value, out: &mut Vec<String>) {
+pub(crate) fn changes(
+    prog: &Program,
+    name: &str,
+    ty: &Type,
+    old: &Value,
+    new: &Value,
+    out: &mut Vec<String>,
+) {
     match (old, new, ty) {
         (Value::Map(a), Value::Map(b), Type::Map(kt, vt)) if a.len() == b.len() => {
             for ((k, x), (_, y)) in a.iter().zip(b.iter()) {
@@ -168,6 +175,28 @@ pub fn trace_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> St
         )),
         Some(l) => out.push_str(&format!("  ---  back to state {l}\n")),
         None => {}
+    }
+    out
+}
+
+/// Why the violated invariant `k` is false in the trace's last state (see
+/// [`crate::explain`]), under the trace.
+pub fn why_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>, k: usize) -> String {
+    let Some(last) = outcome.trace.last() else {
+        return String::new();
+    };
+    let f = &model.prog.invariants[k];
+    let lines = crate::explain::explain(model, f, &model.decode(&last.state));
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n  why: {} is false in state {}:\n",
+        f.name,
+        outcome.trace.len() - 1
+    );
+    for l in lines {
+        out.push_str(&format!("         {l}\n"));
     }
     out
 }
@@ -379,6 +408,7 @@ pub fn text(
                 plural_steps(outcome.trace.len())
             ));
             out.push_str(&trace_text(model, outcome));
+            out.push_str(&why_text(model, outcome, *k));
             out.push_str(&format!("\n  {stats}\n"));
         }
         Verdict::Property(k) => {
@@ -425,6 +455,54 @@ pub fn text(
                 limit_word(*l)
             ));
         }
+    }
+    out
+}
+
+/// Colours a text report for a terminal (ANSI): the verdict line, step
+/// headers, old and new values, loop markers and the explanation. The text
+/// itself is unchanged, so plain output is what tests compare.
+pub fn paint(text: &str) -> String {
+    const RED: &str = "\x1b[31m";
+    const GREEN: &str = "\x1b[32m";
+    const YELLOW: &str = "\x1b[33m";
+    const CYAN: &str = "\x1b[36m";
+    const BOLD: &str = "\x1b[1m";
+    const DIM: &str = "\x1b[2m";
+    const OFF: &str = "\x1b[0m";
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let indent = &line[..line.len() - t.len()];
+        let painted = if line.contains(": violation: ") || line.contains(": deadlock: ") {
+            format!("{BOLD}{RED}{line}{OFF}")
+        } else if line.contains(": ok: ") {
+            format!("{BOLD}{GREEN}{line}{OFF}")
+        } else if t.starts_with("---") {
+            format!("{indent}{YELLOW}{t}{OFF}")
+        } else if t.starts_with("why:") {
+            format!("{indent}{BOLD}{t}{OFF}")
+        } else if indent.len() == 2
+            && t.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<u64>().is_ok())
+        {
+            // `  12  Action(args)`: the step number and the step.
+            let (num, rest) = t.split_at(t.find(' ').unwrap_or(t.len()));
+            format!("{indent}{BOLD}{num}{OFF}{CYAN}{rest}{OFF}")
+        } else if let Some((what, change)) = t.split_once(": ")
+            && let Some((old, new)) = change.split_once(" -> ")
+            && indent.len() >= 9
+        {
+            format!("{indent}{what}: {DIM}{RED}{old}{OFF} -> {GREEN}{new}{OFF}")
+        } else if indent.len() >= 9 && (t.contains(" += ") || t.contains(" -= ")) {
+            let (what, rest) = t.split_at(t.find(" ").unwrap_or(0));
+            format!("{indent}{what}{GREEN}{rest}{OFF}")
+        } else {
+            line.to_string()
+        };
+        out.push_str(&painted);
+        out.push('\n');
     }
     out
 }

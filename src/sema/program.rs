@@ -319,6 +319,9 @@ pub struct Program {
     /// `terminal` predicates: a state with no step is a deadlock unless one holds.
     pub terminals: Vec<Formula>,
     pub expects: Vec<Expect>,
+    /// The spec's text, which spans point into (for explanations that
+    /// quote the spec); empty where a program is built without one.
+    pub source: std::sync::Arc<str>,
 }
 
 impl TypeEnv for Program {

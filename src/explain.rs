@@ -1,0 +1,259 @@
+//! Why an invariant is false in a state, in the spec's own words.
+//!
+//! The formula is walked from the top, following only the parts that make
+//! it false: the false conjunct of an `and`, both sides of a false `or`,
+//! the true premise and false conclusion of an `implies`, the binding that
+//! breaks a `forall` (its witness), the binding that makes a negated
+//! `exists` true. At a leaf (a comparison, a membership test, a call) it
+//! shows the values of the operands. Every value shown is computed by the
+//! model's own evaluator on the state, so the explanation cannot disagree
+//! with the verdict; where an evaluation fails, the leaf is shown without
+//! values. Text comes from the spec through the expressions' spans.
+
+use crate::model::CompiledModel;
+use crate::model::value::{Value, show};
+use crate::parser::ast::{BinOp, Quant, UnOp};
+use crate::sema::program::{Formula, TExpr, TExprKind};
+
+/// How deep nested explanations go before saying "…".
+const MAX_DEPTH: usize = 12;
+/// Bindings tried per quantifier in search of a witness.
+const MAX_BINDINGS: usize = 100_000;
+
+struct Explainer<'a, 'p> {
+    model: &'a CompiledModel<'p>,
+    vars: &'a [Value],
+    locals: Vec<Value>,
+    /// The formula's bound names, by local number.
+    names: Vec<String>,
+    /// Locals bound by a witness already shown (`for a = r1:`).
+    shown: Vec<usize>,
+    lines: Vec<String>,
+}
+
+/// Lines explaining why `f` is false in the state `vars` (empty if it is
+/// not false, or the spec text is not available).
+pub fn explain(model: &CompiledModel, f: &Formula, vars: &[Value]) -> Vec<String> {
+    if model.prog.source.is_empty() {
+        return Vec::new();
+    }
+    let mut ex = Explainer {
+        model,
+        vars,
+        locals: vec![Value::Bool(false); f.locals.len()],
+        names: f.locals.iter().map(|l| l.name.clone()).collect(),
+        shown: Vec::new(),
+        lines: Vec::new(),
+    };
+    if ex.truth(&f.expr) != Some(false) {
+        return Vec::new();
+    }
+    ex.why(&f.expr, false, 0);
+    ex.lines
+}
+
+impl Explainer<'_, '_> {
+    fn text(&self, e: &TExpr) -> String {
+        let src = &self.model.prog.source;
+        let t = src.get(e.span.start..e.span.end).unwrap_or("?");
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn value(&mut self, e: &TExpr) -> Option<Value> {
+        self.model.eval.eval(e, self.vars, &mut self.locals).ok()
+    }
+
+    fn truth(&mut self, e: &TExpr) -> Option<bool> {
+        self.model.eval.bool(e, self.vars, &mut self.locals).ok()
+    }
+
+    fn say(&mut self, depth: usize, line: String) {
+        self.lines.push(format!("{}{line}", "  ".repeat(depth)));
+    }
+
+    /// Explains why `e` evaluates to `is`.
+    fn why(&mut self, e: &TExpr, is: bool, depth: usize) {
+        if depth > MAX_DEPTH {
+            return self.say(depth, "…".into());
+        }
+        match &e.kind {
+            TExprKind::Unary(UnOp::Not, x) => self.why(x, !is, depth),
+            TExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                // `and` false / `or` true: one side decides; otherwise both.
+                let decisive = (*op == BinOp::And) != is;
+                let (ta, tb) = (self.truth(a), self.truth(b));
+                if decisive {
+                    if ta == Some(is) {
+                        self.why(a, is, depth);
+                    } else if tb == Some(is) {
+                        self.why(b, is, depth);
+                    }
+                } else {
+                    self.why(a, is, depth);
+                    self.why(b, is, depth);
+                }
+            }
+            TExprKind::Binary(BinOp::Implies, a, b) => {
+                if is {
+                    if self.truth(a) == Some(false) {
+                        self.why(a, false, depth);
+                    } else {
+                        self.why(b, true, depth);
+                    }
+                } else {
+                    self.why(a, true, depth);
+                    self.why(b, false, depth);
+                }
+            }
+            TExprKind::Quant(q, binders, body) => {
+                // A forall is false, or an exists true, by one binding.
+                let by_witness = (*q == Quant::Forall) != is;
+                if !by_witness {
+                    let (all, what) = if *q == Quant::Forall {
+                        ("every", "holds")
+                    } else {
+                        ("no", "satisfies it")
+                    };
+                    let names = self.binder_names(binders);
+                    return self.say(
+                        depth,
+                        format!("{all} {names} {what}: `{}`", self.text(body)),
+                    );
+                }
+                match self.witness(binders, body, is) {
+                    Some(binding) => {
+                        self.shown.extend(binders.iter().map(|(l, _)| *l));
+                        self.say(depth, format!("for {binding}:"));
+                        self.why(body, is, depth + 1);
+                    }
+                    None => self.leaf(e, is, depth),
+                }
+            }
+            TExprKind::Let(l, v, body) => {
+                if let Some(x) = self.value(v) {
+                    self.locals[*l] = x;
+                    self.why(body, is, depth);
+                }
+            }
+            TExprKind::If(c, a, b) => match self.truth(c) {
+                Some(true) => self.why(a, is, depth),
+                Some(false) => self.why(b, is, depth),
+                None => self.leaf(e, is, depth),
+            },
+            _ => self.leaf(e, is, depth),
+        }
+    }
+
+    fn binder_names(&self, binders: &[(usize, TExpr)]) -> String {
+        let names: Vec<String> = binders
+            .iter()
+            .map(|(l, set)| format!("{} in {}", self.local_name(*l), self.text(set)))
+            .collect();
+        names.join(", ")
+    }
+
+    fn local_name(&self, l: usize) -> String {
+        self.names
+            .get(l)
+            .cloned()
+            .unwrap_or_else(|| format!("#{l}"))
+    }
+
+    /// The first binding (in value order) under which `body` is `is`, as
+    /// text (`a = r1, b = r2`); the locals keep it for the explanation.
+    fn witness(&mut self, binders: &[(usize, TExpr)], body: &TExpr, is: bool) -> Option<String> {
+        let mut domains = Vec::new();
+        for (l, set) in binders {
+            match self.value(set)? {
+                Value::Set(xs) => domains.push((*l, xs.to_vec(), set.ty.clone())),
+                _ => return None,
+            }
+        }
+        let mut at = vec![0usize; domains.len()];
+        if domains.iter().any(|(_, xs, _)| xs.is_empty()) {
+            return None;
+        }
+        for _ in 0..MAX_BINDINGS {
+            for (k, (l, xs, _)) in domains.iter().enumerate() {
+                self.locals[*l] = xs[at[k]].clone();
+            }
+            if self.truth(body) == Some(is) {
+                let parts: Vec<String> = domains
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (l, xs, ty))| {
+                        let elem = match ty {
+                            crate::sema::types::Type::Set(t) => (**t).clone(),
+                            t => t.clone(),
+                        };
+                        format!(
+                            "{} = {}",
+                            self.local_name(*l),
+                            show(&xs[at[k]], &elem, self.model.prog)
+                        )
+                    })
+                    .collect();
+                return Some(parts.join(", "));
+            }
+            // Next binding, last binder fastest.
+            let mut k = domains.len();
+            loop {
+                if k == 0 {
+                    return None;
+                }
+                k -= 1;
+                at[k] += 1;
+                if at[k] < domains[k].1.len() {
+                    break;
+                }
+                at[k] = 0;
+            }
+        }
+        None
+    }
+
+    /// A condition that is not broken down further: its text, its value,
+    /// and the values of its operands that are not written as constants.
+    fn leaf(&mut self, e: &TExpr, is: bool, depth: usize) {
+        let mut parts = Vec::new();
+        let operands: Vec<&TExpr> = match &e.kind {
+            TExprKind::Binary(_, a, b) => vec![a, b],
+            TExprKind::Call(_, args) | TExprKind::Builtin(_, args) => args.iter().collect(),
+            TExprKind::Is(m, _, _) => vec![m],
+            TExprKind::Unary(UnOp::Not, a) => vec![a],
+            _ => Vec::new(),
+        };
+        for o in operands {
+            let witness = matches!(o.kind, TExprKind::Local(l) if self.shown.contains(&l));
+            if is_constant(o) || witness {
+                continue;
+            }
+            if let Some(v) = self.value(o) {
+                let shown = show(&v, &o.ty, self.model.prog);
+                let text = self.text(o);
+                if text != shown {
+                    parts.push(format!("{text} = {shown}"));
+                }
+            }
+        }
+        let head = format!("`{}` is {is}", self.text(e));
+        if parts.is_empty() {
+            self.say(depth, head);
+        } else {
+            self.say(depth, format!("{head}: {}", parts.join(", ")));
+        }
+    }
+}
+
+/// Written as a constant: a literal, a member or an enumeration value.
+fn is_constant(e: &TExpr) -> bool {
+    matches!(
+        e.kind,
+        TExprKind::Bool(_)
+            | TExprKind::Int(_)
+            | TExprKind::Atom(_)
+            | TExprKind::Member(..)
+            | TExprKind::NoneLit
+            | TExprKind::AllOf(_)
+    )
+}
