@@ -182,11 +182,8 @@ pub fn trace_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> St
 /// Why the violated invariant `k` is false in the trace's last state (see
 /// [`crate::explain`]), under the trace.
 pub fn why_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>, k: usize) -> String {
-    let Some(last) = outcome.trace.last() else {
-        return String::new();
-    };
     let f = &model.prog.invariants[k];
-    let lines = crate::explain::explain(model, f, &model.decode(&last.state));
+    let lines = why_lines(model, outcome, k);
     if lines.is_empty() {
         return String::new();
     }
@@ -199,6 +196,16 @@ pub fn why_text(model: &CompiledModel, outcome: &Outcome<CompiledModel>, k: usiz
         out.push_str(&format!("         {l}\n"));
     }
     out
+}
+
+/// The explanation's lines (indented by depth), without the heading.
+fn why_lines(model: &CompiledModel, outcome: &Outcome<CompiledModel>, k: usize) -> Vec<String> {
+    match outcome.trace.last() {
+        Some(last) => {
+            crate::explain::explain(model, &model.prog.invariants[k], &model.decode(&last.state))
+        }
+        None => Vec::new(),
+    }
 }
 
 pub fn verdict_word<E>(v: &Verdict<E>) -> &'static str {
@@ -311,18 +318,18 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
             for (v, val) in prog.vars.iter().zip(&vars) {
                 state.insert(v.name.clone(), value_json(val, &v.ty, prog));
             }
-            let (action, args) = match &t.label {
-                None => (Json::Null, json!({})),
+            let (action, args, name) = match &t.label {
+                None => (Json::Null, json!({}), Json::Null),
                 Some(step) => {
                     let a = &prog.actions[step.action as usize];
                     let mut m = Map::new();
                     for (val, l) in step.args.iter().zip(&a.locals) {
                         m.insert(l.name.clone(), value_json(val, &l.ty, prog));
                     }
-                    (json!(a.name), Json::Object(m))
+                    (json!(a.name), Json::Object(m), json!(step_name(prog, step)))
                 }
             };
-            json!({"action": action, "args": args, "state": Json::Object(state)})
+            json!({"action": action, "args": args, "step": name, "state": Json::Object(state)})
         })
         .collect();
     let mut o = json!({
@@ -342,6 +349,9 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
     }
     if let Verdict::Property(_) = &outcome.verdict {
         o["loop_start"] = json!(outcome.loop_start);
+    }
+    if let Verdict::Invariant(k) = &outcome.verdict {
+        o["why"] = json!(why_lines(model, outcome, *k));
     }
     if let Some(e) = error {
         o["error"] = e;
