@@ -257,3 +257,77 @@ fn is_constant(e: &TExpr) -> bool {
             | TExprKind::AllOf(_)
     )
 }
+
+/// How a failed `require` reads. Conditions the standard library adds
+/// are said in words: their spans point at the declaration that added them.
+fn failed(a: &crate::sema::program::Action, index: usize, text: &str) -> String {
+    use crate::parser::ast::FaultStep;
+    use crate::sema::program::ActionOrigin;
+    match (&a.origin, text.split_whitespace().next()) {
+        (ActionOrigin::Handler(..), _) if index == 0 => "no such message to receive".into(),
+        (ActionOrigin::Lose(_) | ActionOrigin::Duplicate(_), _) => {
+            "no message in transit (or the capacity is reached)".into()
+        }
+        (ActionOrigin::Fault(FaultStep::Crash), _) if index == 0 => "it has crashed already".into(),
+        (ActionOrigin::Fault(FaultStep::Crash), _) => "as many as may crash are down".into(),
+        (ActionOrigin::Fault(FaultStep::Recover), _) => "it is up".into(),
+        (ActionOrigin::Fault(FaultStep::Partition), _) => {
+            "the network was partitioned already".into()
+        }
+        (ActionOrigin::Fault(FaultStep::Heal), _) => "there is no partition to heal".into(),
+        (_, Some("crash")) => "it has crashed".into(),
+        (_, Some("partition")) => "the sender is on the other side of the partition".into(),
+        _ => format!("`{text}` is false"),
+    }
+}
+
+/// Why no step is possible in the state `vars` (a deadlock): for every
+/// action, the first of its leading `require`s that fails, for how many of
+/// its bindings (parameters and node), or that its body's later conditions
+/// fail. Empty if the spec text is not available.
+pub fn explain_deadlock(model: &CompiledModel, vars: &[Value]) -> Vec<String> {
+    use crate::sema::program::TStmt;
+    let prog = model.prog;
+    if prog.source.is_empty() {
+        return Vec::new();
+    }
+    let text = |e: &TExpr| {
+        let t = prog.source.get(e.span.start..e.span.end).unwrap_or("?");
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut lines = Vec::new();
+    for (ai, a) in prog.actions.iter().enumerate() {
+        // Reasons in order of first appearance, with how many bindings each.
+        let mut reasons: Vec<(String, usize)> = Vec::new();
+        let mut total = 0usize;
+        let _ = model.for_each_binding(ai, a, &mut |args: &[Value]| {
+            total += 1;
+            let mut locals = vec![Value::Bool(false); a.locals.len()];
+            locals[..args.len()].clone_from_slice(args);
+            let mut why = "a later condition of its body fails".to_string();
+            for (i, s) in a.body.iter().enumerate() {
+                let TStmt::Require(c) = s else { break };
+                match model.eval.bool(c, vars, &mut locals) {
+                    Ok(true) => continue,
+                    Ok(false) => why = failed(a, i, &text(c)),
+                    Err(e) => why = format!("`{}` cannot be evaluated: {}", text(c), e.message),
+                }
+                break;
+            }
+            match reasons.iter_mut().find(|(r, _)| *r == why) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((why, 1)),
+            }
+            Ok(())
+        });
+        for (why, n) in reasons {
+            let of = if total > 1 {
+                format!(" ({n} of {total})")
+            } else {
+                String::new()
+            };
+            lines.push(format!("{}: {why}{of}", a.name));
+        }
+    }
+    lines
+}

@@ -445,6 +445,18 @@ pub fn text(
                 plural_steps(outcome.trace.len())
             ));
             out.push_str(&trace_text(model, outcome));
+            if let Some(last) = outcome.trace.last() {
+                let lines = crate::explain::explain_deadlock(model, &model.decode(&last.state));
+                if !lines.is_empty() {
+                    out.push_str(&format!(
+                        "\n  why: no step is possible in state {}:\n",
+                        outcome.trace.len() - 1
+                    ));
+                    for l in lines {
+                        out.push_str(&format!("         {l}\n"));
+                    }
+                }
+            }
             out.push_str(&format!(
                 "\n  {stats}\n  hint: if such states may stop, declare them with `terminal <condition>`, or pass --no-deadlock\n"
             ));

@@ -407,3 +407,34 @@ fn html_page_renders_in_headless_chromium() {
         );
     }
 }
+
+/// A deadlock says, per action, which condition stops it, in the spec's
+/// words or, for conditions a fault or network adds, in plain words.
+#[test]
+fn a_deadlock_is_explained_per_action() {
+    let o = kripke(
+        root(),
+        &[
+            "check",
+            "--color",
+            "never",
+            "--workers",
+            "1",
+            "tests/data/lint/ok/faults.dsl",
+        ],
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    let why = text
+        .split_once("  why: no step is possible in state ")
+        .expect("an explanation")
+        .1;
+    for line in [
+        "Server.Send: `pings == 0` is false (2 of 3)",
+        "Server.Send: it has crashed (1 of 3)",
+        "Server.crash: as many as may crash are down (2 of 3)",
+        "Leader.on_Ping: no such message to receive (3 of 3)",
+        "Leader.crash: it has crashed already",
+    ] {
+        assert!(why.contains(line), "{line}\n{why}");
+    }
+}

@@ -594,7 +594,7 @@ impl CompiledModel<'_> {
     }
 
     /// Calls `f` with every binding of the action's parameters, in order.
-    fn for_each_binding(
+    pub(crate) fn for_each_binding(
         &self,
         ai: usize,
         a: &Action,
