@@ -508,7 +508,7 @@ pub fn dot(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> Result<St
     let init = model
         .initial_states()
         .map_err(|e| e.error.message.clone())?;
-    for s in init {
+    for s in init.iter().cloned() {
         if !index.contains_key(&s) {
             index.insert(s.clone(), states.len());
             states.push(s);
@@ -560,9 +560,7 @@ pub fn dot(model: &CompiledModel, outcome: &Outcome<CompiledModel>) -> Result<St
         "  node [shape=box, fontname=\"monospace\", fontsize=10];"
     );
     let _ = writeln!(out, "  edge [fontname=\"monospace\", fontsize=9];");
-    let initial: Vec<usize> = (0..states.len())
-        .filter(|&k| model.initial_states().is_ok_and(|i| i.contains(&states[k])))
-        .collect();
+    let initial: Vec<usize> = init.iter().filter_map(|s| index.get(s).copied()).collect();
     for (k, s) in states.iter().enumerate() {
         let vars = model.decode(s);
         let label: Vec<String> = prog
