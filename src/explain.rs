@@ -331,3 +331,118 @@ pub fn explain_deadlock(model: &CompiledModel, vars: &[Value]) -> Vec<String> {
     }
     lines
 }
+
+/// Why a temporal property is violated by a lasso: the instance of its
+/// `forall` that fails (`for r = r1`) and what the run does to it: the
+/// condition never holds, or stops holding on the loop, or a request is
+/// never answered. Empty if the spec text is not available.
+pub fn explain_lasso(
+    model: &CompiledModel,
+    outcome: &crate::checker::Outcome<CompiledModel>,
+    k: usize,
+) -> Vec<String> {
+    use crate::checker::Model;
+    use crate::checker::liveness::Form;
+    let prog = model.prog;
+    let (Some(l), false) = (outcome.loop_start, prog.source.is_empty()) else {
+        return Vec::new();
+    };
+    let f = &prog.properties[k];
+    let n = outcome.trace.len();
+    let states: Vec<Vec<Value>> = outcome
+        .trace
+        .iter()
+        .map(|t| model.decode(&t.state))
+        .collect();
+    // The states the run visits forever: the loop, or the state it stops in.
+    let forever: Vec<usize> = if l + 1 == n {
+        vec![l]
+    } else {
+        (l..n - 1).collect()
+    };
+    let holds = |p: usize, i: usize| {
+        let (e, bound) = model.predicate(p);
+        let mut locals = bound.to_vec();
+        model.eval.bool(e, &states[i], &mut locals).unwrap_or(false)
+    };
+    let text = |p: usize| {
+        let (e, _) = model.predicate(p);
+        let t = prog.source.get(e.span.start..e.span.end).unwrap_or("?");
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let binding = |p: usize| {
+        let (_, locals) = model.predicate(p);
+        let names: Vec<String> = binders(&f.expr)
+            .iter()
+            .map(|&(id, ref ty)| {
+                let elem = match ty {
+                    crate::sema::types::Type::Set(t) => (**t).clone(),
+                    t => t.clone(),
+                };
+                format!("{} = {}", f.locals[id].name, show(&locals[id], &elem, prog))
+            })
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("for {}: ", names.join(", "))
+        }
+    };
+    let where_ = if l + 1 == n {
+        "in the state the run stays in"
+    } else {
+        "anywhere on the loop"
+    };
+    for form in &model.properties()[k].forms {
+        let line = match *form {
+            Form::Eventually(p) if (0..n).all(|i| !holds(p, i)) => {
+                format!("{}`{}` never holds on this run", binding(p), text(p))
+            }
+            Form::AlwaysEventually(p) if forever.iter().all(|&i| !holds(p, i)) => {
+                format!("{}`{}` does not hold {where_}", binding(p), text(p))
+            }
+            Form::EventuallyAlways(p) => match forever.iter().find(|&&i| !holds(p, i)) {
+                Some(i) => format!(
+                    "{}`{}` is false in state {i}, which the run visits forever",
+                    binding(p),
+                    text(p)
+                ),
+                None => continue,
+            },
+            Form::LeadsTo(p, q) => {
+                let answered =
+                    |i: usize| (i..n).any(|j| holds(q, j)) || forever.iter().any(|&j| holds(q, j));
+                match (0..n).find(|&i| holds(p, i) && !answered(i)) {
+                    Some(i) => format!(
+                        "{}`{}` holds in state {i}, and `{}` never holds after it",
+                        binding(p),
+                        text(p),
+                        text(q)
+                    ),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        return vec![line];
+    }
+    Vec::new()
+}
+
+/// The names a property's `forall`s bind, with their ranges' types.
+fn binders(e: &TExpr) -> Vec<(usize, crate::sema::types::Type)> {
+    use crate::sema::program::{Temporal, temporal};
+    match temporal(e) {
+        Some(Temporal::Forall(bs, body)) => {
+            let mut out: Vec<_> = bs.iter().map(|(l, set)| (*l, set.ty.clone())).collect();
+            out.extend(binders(body));
+            out
+        }
+        Some(Temporal::And(a, b)) => {
+            let mut out = binders(a);
+            out.extend(binders(b));
+            out
+        }
+        _ => Vec::new(),
+    }
+}

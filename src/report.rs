@@ -353,6 +353,9 @@ pub fn json(model: &CompiledModel, outcome: &Outcome<CompiledModel>, error: Opti
     if let Verdict::Invariant(k) = &outcome.verdict {
         o["why"] = json!(why_lines(model, outcome, *k));
     }
+    if let Verdict::Property(k) = &outcome.verdict {
+        o["why"] = json!(crate::explain::explain_lasso(model, outcome, *k));
+    }
     if let Some(e) = error {
         o["error"] = e;
     }
@@ -437,6 +440,13 @@ pub fn text(
                 prog.properties[*k].name
             ));
             out.push_str(&trace_text(model, outcome));
+            let lines = crate::explain::explain_lasso(model, outcome, *k);
+            if !lines.is_empty() {
+                out.push_str(&format!("\n  why: {}:\n", prog.properties[*k].name));
+                for l in &lines {
+                    out.push_str(&format!("         {l}\n"));
+                }
+            }
             out.push_str(&format!("\n  {stats}\n"));
         }
         Verdict::Deadlock => {

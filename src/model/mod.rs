@@ -111,6 +111,13 @@ impl<'p> CompiledModel<'p> {
         .with_properties()
     }
 
+    /// Predicate `p` of the properties' forms: the state condition and the
+    /// values of the property's bound names it is evaluated with.
+    pub fn predicate(&self, p: usize) -> (&'p TExpr, &[Value]) {
+        let (e, locals) = &self.predicates[p];
+        (e, locals)
+    }
+
     /// Splits every property into forms (see `checker::liveness`), one
     /// instance per binding of its `forall`s. Fails on a formula outside
     /// the supported fragment.
