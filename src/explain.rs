@@ -135,6 +135,12 @@ impl Explainer<'_, '_> {
                     self.why(body, is, depth);
                 }
             }
+            TExprKind::Call(fid, args)
+                if self.model.prog.functions[*fid].ret == crate::sema::types::Type::Bool =>
+            {
+                self.leaf(e, is, depth);
+                self.call(*fid, args, is, depth + 1);
+            }
             TExprKind::If(c, a, b) => match self.truth(c) {
                 Some(true) => self.why(a, is, depth),
                 Some(false) => self.why(b, is, depth),
@@ -142,6 +148,43 @@ impl Explainer<'_, '_> {
             },
             _ => self.leaf(e, is, depth),
         }
+    }
+
+    /// Explains a boolean function's body, with its parameters bound to the
+    /// arguments' values, in the function's own names.
+    fn call(&mut self, fid: usize, args: &[TExpr], is: bool, depth: usize) {
+        let func = &self.model.prog.functions[fid];
+        let mut frame = vec![Value::Bool(false); func.locals.len()];
+        for (i, a) in args.iter().enumerate() {
+            match self.value(a) {
+                Some(v) => frame[i] = v,
+                None => return,
+            }
+        }
+        let names: Vec<String> = func.locals.iter().map(|l| l.name.clone()).collect();
+        // Where the function names its parameters differently from the
+        // call's arguments, say which is which.
+        let renamed: Vec<String> = args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| self.text(a) != names[*i])
+            .map(|(i, _)| {
+                let ty = &func.locals[i].ty;
+                format!("{} = {}", names[i], show(&frame[i], ty, self.model.prog))
+            })
+            .collect();
+        if !renamed.is_empty() {
+            self.say(depth, format!("with {}:", renamed.join(", ")));
+        }
+        // The parameters are known (shown with the call), like a witness.
+        let shown = (0..func.n_params).collect();
+        let saved = (
+            std::mem::replace(&mut self.locals, frame),
+            std::mem::replace(&mut self.names, names),
+            std::mem::replace(&mut self.shown, shown),
+        );
+        self.why(&func.body, is, depth);
+        (self.locals, self.names, self.shown) = saved;
     }
 
     fn binder_names(&self, binders: &[(usize, TExpr)]) -> String {
