@@ -533,17 +533,12 @@ struct Outputs {
 }
 
 /// Writes one output file; says why on stderr if it cannot.
-fn write_output(path: &Path, what: &str, content: Result<String, String>, color: bool) -> bool {
-    let result = content.and_then(|c| {
-        std::fs::write(path, c).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    });
-    match result {
+fn write_output(path: &Path, what: &str, content: String, color: bool) -> bool {
+    match std::fs::write(path, content) {
         Ok(()) => true,
-        Err(msg) => {
-            eprint!(
-                "{}",
-                diag::render_plain(&format!("{what}: {msg}"), None, color)
-            );
+        Err(e) => {
+            let msg = format!("{what}: cannot write {}: {e}", path.display());
+            eprint!("{}", diag::render_plain(&msg, None, color));
             false
         }
     }
@@ -643,29 +638,24 @@ fn check(
     let json = report::json(&model, &outcome, err);
     let mut written = true;
     if let Some(p) = &out.json {
-        written &= write_output(p, "--json", Ok(format!("{json}\n")), color);
+        written &= write_output(p, "--json", format!("{json}\n"), color);
     }
     if let Some(p) = &out.itf {
-        written &= write_output(
-            p,
-            "--itf",
-            Ok(kripke::outputs::itf(&model, &outcome)),
-            color,
-        );
+        written &= write_output(p, "--itf", kripke::outputs::itf(&model, &outcome), color);
     }
     if let Some(p) = &out.dot {
         // A graph too large to draw is refused with a note; it is not an error.
         match kripke::outputs::dot(&model, &outcome) {
-            Ok(d) => written &= write_output(p, "--dot", Ok(d), color),
+            Ok(d) => written &= write_output(p, "--dot", d, color),
             Err(why) => eprintln!("note: --dot: no file written: {why}"),
         }
     }
-    let text = report::text(&name, &model, &outcome, cfg.check_deadlock);
-    let msc = kripke::outputs::msc_text(&model, &outcome);
+    let mut text = report::text(&name, &model, &outcome, cfg.check_deadlock);
     if let Some(p) = &out.html {
         let page = kripke::outputs::html(&name, &model, &outcome, &text);
-        written &= write_output(p, "--html", Ok(page), color);
+        written &= write_output(p, "--html", page, color);
     }
+    // An output that could not be written fails the command.
     let code = if written {
         code
     } else {
@@ -678,8 +668,12 @@ fn check(
     if let Some(d) = &error_diag {
         eprint!("{}", diag::render(&name, &src.text, d, color));
     }
-    let mut text = text;
-    if out.msc && !msc.is_empty() {
+    let msc = if out.msc {
+        kripke::outputs::msc_text(&model, &outcome)
+    } else {
+        String::new()
+    };
+    if !msc.is_empty() {
         text.push_str(&format!("\n  message sequence chart:\n\n{msc}"));
     }
     if out.paint {

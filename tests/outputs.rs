@@ -438,3 +438,25 @@ fn a_deadlock_is_explained_per_action() {
         assert!(why.contains(line), "{line}\n{why}");
     }
 }
+
+/// An output file that cannot be written fails the command (exit 2) with
+/// the reason, and the report is still printed.
+#[test]
+fn an_unwritable_output_file_is_an_error() {
+    let o = kripke(
+        root(),
+        &[
+            "check",
+            "specs/mutex.dsl",
+            "--itf",
+            "/nonexistent-dir/x.itf",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--itf: cannot write /nonexistent-dir/x.itf"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("specs/mutex.dsl: ok"));
+}
