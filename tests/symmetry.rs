@@ -272,3 +272,21 @@ fn reduced_runs_do_not_depend_on_workers() {
         assert_eq!(run(3), one, "{path}");
     }
 }
+
+/// Faults add state of their own (`crashed`, `split`, a set of nodes on one
+/// side of a partition): canonical forms must still count one state per
+/// orbit.
+#[test]
+fn fault_state_orbits_match_brute_force() {
+    let src = "spec Faulty\nnodes N = {n1, n2, n3} symmetric\n\
+               message Ping(from: N)\nnetwork msgs: set<Message>\n\
+               crash N up to 1 with recovery\npartition with heal\n\
+               node N {\n\
+                 durable var sent: bool = false\n\
+                 var heard: set<N> = {}\n\
+                 action Send { require not sent\n sent = true\n send Ping(self) }\n\
+                 on Ping(p) { require connected(p, self)\n heard += {p} }\n\
+               }\n\
+               invariant Fine: true\n";
+    orbits_of("faults", &[], &common::program_of(src.as_bytes(), &[]));
+}
