@@ -54,9 +54,7 @@ pub fn explain(model: &CompiledModel, f: &Formula, vars: &[Value]) -> Vec<String
 
 impl Explainer<'_, '_> {
     fn text(&self, e: &TExpr) -> String {
-        let src = &self.model.prog.source;
-        let t = src.get(e.span.start..e.span.end).unwrap_or("?");
-        t.split_whitespace().collect::<Vec<_>>().join(" ")
+        quote(self.model.prog, e)
     }
 
     fn value(&mut self, e: &TExpr) -> Option<Value> {
@@ -225,14 +223,11 @@ impl Explainer<'_, '_> {
                     .iter()
                     .enumerate()
                     .map(|(k, (l, xs, ty))| {
-                        let elem = match ty {
-                            crate::sema::types::Type::Set(t) => (**t).clone(),
-                            t => t.clone(),
-                        };
+                        let elem = ty.elem().unwrap_or(ty);
                         format!(
                             "{} = {}",
                             self.local_name(*l),
-                            show(&xs[at[k]], &elem, self.model.prog)
+                            show(&xs[at[k]], elem, self.model.prog)
                         )
                     })
                     .collect();
@@ -288,6 +283,12 @@ impl Explainer<'_, '_> {
     }
 }
 
+/// The spec's text of an expression, on one line.
+fn quote(prog: &crate::sema::program::Program, e: &TExpr) -> String {
+    let t = prog.source.get(e.span.start..e.span.end).unwrap_or("?");
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Written as a constant: a literal, a member or an enumeration value.
 fn is_constant(e: &TExpr) -> bool {
     matches!(
@@ -334,10 +335,7 @@ pub fn explain_deadlock(model: &CompiledModel, vars: &[Value]) -> Vec<String> {
     if prog.source.is_empty() {
         return Vec::new();
     }
-    let text = |e: &TExpr| {
-        let t = prog.source.get(e.span.start..e.span.end).unwrap_or("?");
-        t.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let text = |e: &TExpr| quote(prog, e);
     let mut lines = Vec::new();
     for (ai, a) in prog.actions.iter().enumerate() {
         // Reasons in order of first appearance, with how many bindings each.
@@ -408,21 +406,18 @@ pub fn explain_lasso(
         let mut locals = bound.to_vec();
         model.eval.bool(e, &states[i], &mut locals).unwrap_or(false)
     };
-    let text = |p: usize| {
-        let (e, _) = model.predicate(p);
-        let t = prog.source.get(e.span.start..e.span.end).unwrap_or("?");
-        t.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let text = |p: usize| quote(prog, model.predicate(p).0);
     let binding = |p: usize| {
         let (_, locals) = model.predicate(p);
         let names: Vec<String> = binders(&f.expr)
             .iter()
-            .map(|&(id, ref ty)| {
-                let elem = match ty {
-                    crate::sema::types::Type::Set(t) => (**t).clone(),
-                    t => t.clone(),
-                };
-                format!("{} = {}", f.locals[id].name, show(&locals[id], &elem, prog))
+            .map(|(id, ty)| {
+                let elem = ty.elem().unwrap_or(ty);
+                format!(
+                    "{} = {}",
+                    f.locals[*id].name,
+                    show(&locals[*id], elem, prog)
+                )
             })
             .collect();
         if names.is_empty() {

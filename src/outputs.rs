@@ -33,10 +33,7 @@ pub const DOT_LIMIT: usize = 1000;
 /// and enumeration values as strings, messages and options as variants
 /// (`{"tag": …, "value": …}`, as Apalache and Quint write them).
 fn itf_value(v: &Value, ty: &Type, prog: &Program) -> Json {
-    let elem = |t: &Type| match t {
-        Type::Set(e) | Type::Seq(e, _) | Type::Option(e) => (**e).clone(),
-        _ => Type::Unknown,
-    };
+    let elem = Type::contents;
     match v {
         Value::Bool(b) => json!(b),
         Value::Int(n) if n.unsigned_abs() < (1u64 << 53) => json!(n),

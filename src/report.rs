@@ -233,10 +233,7 @@ pub fn limit_word(l: Limit) -> &'static str {
 /// named keys and records as objects, other maps as arrays of [key, value],
 /// messages as objects with a `type`, `none` as null.
 pub fn value_json(v: &Value, ty: &Type, prog: &Program) -> Json {
-    let elem = |t: &Type| match t {
-        Type::Set(e) | Type::Seq(e, _) | Type::Option(e) => (**e).clone(),
-        _ => Type::Unknown,
-    };
+    let elem = Type::contents;
     match v {
         Value::Bool(b) => json!(b),
         Value::Int(n) => json!(n),

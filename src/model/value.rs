@@ -72,12 +72,7 @@ pub fn show(v: &Value, ty: &Type, prog: &Program) -> String {
 
 fn write(out: &mut String, v: &Value, ty: &Type, prog: &Program) {
     use std::fmt::Write as _;
-    let elem = |t: &Type| -> Type {
-        match t {
-            Type::Set(e) | Type::Seq(e, _) | Type::Option(e) => (**e).clone(),
-            _ => Type::Unknown,
-        }
-    };
+    let elem = Type::contents;
     match v {
         Value::Bool(b) => {
             let _ = write!(out, "{b}");

@@ -144,6 +144,14 @@ impl Type {
             _ => None,
         }
     }
+
+    /// What a set, sequence or option holds; `Unknown` for other types.
+    pub fn contents(&self) -> Type {
+        match self {
+            Type::Set(e) | Type::Seq(e, _) | Type::Option(e) => (**e).clone(),
+            _ => Type::Unknown,
+        }
+    }
 }
 
 fn checked_pow(base: u128, exp: u128) -> Option<u128> {
