@@ -121,6 +121,18 @@ fn plan<'p>(q: Quant, binders: &[(LocalId, TExpr)], body: &'p TExpr) -> Option<Q
     })
 }
 
+/// The plan of a quantifier as parts, for the evaluator over packed states
+/// (`packed.rs`), which follows the same plan: the leading conjuncts, how
+/// many are ready after each name, and what they imply (`forall`).
+#[allow(clippy::type_complexity)]
+pub(super) fn plan_for<'p>(
+    q: Quant,
+    binders: &[(LocalId, TExpr)],
+    body: &'p TExpr,
+) -> Option<(Vec<&'p TExpr>, Vec<usize>, Option<&'p TExpr>)> {
+    plan(q, binders, body).map(|p| (p.conjuncts, p.ready, p.then))
+}
+
 /// The elements of a set: borrowed from a listed domain, or a set value.
 enum Elems<'a> {
     Listed(&'a [Value]),

@@ -207,8 +207,8 @@ impl<'p> Domains<'p> {
 pub enum Layout {
     /// The value's index in its (small) domain.
     Indexed { domain: Arc<Domain>, bits: u32 },
-    /// An integer as an offset from `lo`.
-    Int { lo: i64, bits: u32 },
+    /// An integer from `lo` to `hi`, as an offset from `lo`.
+    Int { lo: i64, hi: i64, bits: u32 },
     /// A presence bit, then the value.
     Option(Box<Layout>),
     /// Fields in order (tuples and records).
@@ -240,17 +240,19 @@ fn bits_for(n: u128) -> u32 {
 }
 
 impl Layout {
+    /// The layout of `ty`. Only atomic values (booleans, enumerations,
+    /// nodes and set members) are stored as an index into their domain; a
+    /// composite value is stored part by part (which costs at most a few
+    /// bits), so that the evaluator over packed states (`packed.rs`) reads
+    /// and writes a field, a map entry or a set element in place, and
+    /// symmetry reduction finds each member's bits where it can move them.
     pub fn new(ty: &Type, doms: &mut Domains) -> Result<Layout, String> {
-        Layout::new_as(ty, doms, true)
-    }
-
-    /// The layout of `ty`, part by part at the top even where the whole
-    /// type is small enough to number (`indexed` false): symmetry reduction
-    /// on packed states needs each member's bits where it can move them.
-    pub fn new_as(ty: &Type, doms: &mut Domains, indexed: bool) -> Result<Layout, String> {
+        let atomic = matches!(
+            ty,
+            Type::Bool | Type::Enum(_) | Type::Scalar(_) | Type::AnyNode
+        );
         let small = ty.size(doms.prog).is_some_and(|n| n <= INDEXED);
-        let slotted = !indexed && matches!(ty, Type::Set(_) | Type::Map(..));
-        if small && !slotted && !matches!(ty, Type::Int(..)) {
+        if small && atomic {
             let domain = doms.get(ty)?;
             return Ok(Layout::Indexed {
                 bits: bits_for(domain.values.len() as u128),
@@ -260,6 +262,7 @@ impl Layout {
         Ok(match ty {
             Type::Int(lo, hi) => Layout::Int {
                 lo: *lo,
+                hi: *hi,
                 bits: bits_for((*hi as i128 - *lo as i128 + 1) as u128),
             },
             Type::Option(t) => Layout::Option(Box::new(Layout::new(t, doms)?)),
@@ -338,7 +341,7 @@ impl Layout {
     pub fn encode(&self, v: &Value, w: &mut BitWriter) -> Option<()> {
         match (self, v) {
             (Layout::Indexed { domain, bits }, v) => w.put(*domain.index.get(v)? as u64, *bits),
-            (Layout::Int { lo, bits }, Value::Int(n)) => {
+            (Layout::Int { lo, bits, .. }, Value::Int(n)) => {
                 let off = n.checked_sub(*lo)?;
                 if off < 0 || (*bits < 64 && off >> bits != 0) {
                     return None;
@@ -415,7 +418,7 @@ impl Layout {
     pub fn decode(&self, r: &mut BitReader) -> Value {
         match self {
             Layout::Indexed { domain, bits } => domain.values[r.get(*bits) as usize].clone(),
-            Layout::Int { lo, bits } => Value::Int(lo + r.get(*bits) as i64),
+            Layout::Int { lo, bits, .. } => Value::Int(lo + r.get(*bits) as i64),
             Layout::Option(t) => {
                 if r.get(1) == 1 {
                     Value::Some(Arc::new(t.decode(r)))

@@ -12,6 +12,7 @@
 pub mod eval;
 pub mod layout;
 mod ops;
+pub mod packed;
 mod symmetry;
 pub mod value;
 mod visit;
@@ -65,6 +66,9 @@ pub struct CompiledModel<'p> {
     /// quantified names bound).
     properties: Vec<liveness::Property>,
     predicates: Vec<(&'p TExpr, Vec<Value>)>,
+    /// The program compiled to run on packed states (see `packed.rs`),
+    /// unless turned off: the value evaluator then does everything.
+    fast: Option<packed::Compiled>,
 }
 
 impl<'p> CompiledModel<'p> {
@@ -96,8 +100,10 @@ impl<'p> CompiledModel<'p> {
             }
             params.push(ds);
         }
+        let fast = Some(packed::compile(prog, &layouts, &offsets));
         CompiledModel {
             prog,
+            fast,
             eval: Evaluator::new(prog),
             layouts,
             offsets,
@@ -223,28 +229,61 @@ impl<'p> CompiledModel<'p> {
         } else {
             None
         };
-        if let Some(sym) = &self.symmetry {
-            // Variables that hold members are laid out part by part, so
-            // that canonical forms can be computed on packed states.
-            let mut doms = Domains::new(self.prog);
-            let mut bits = 0;
-            for (vi, v) in self.prog.vars.iter().enumerate() {
-                if sym.touches(vi)
-                    && let Ok(l) = Layout::new_as(&v.ty, &mut doms, false)
-                {
-                    self.layouts[vi] = l;
-                }
-                self.offsets[vi] = bits;
-                bits += self.layouts[vi].bits() as usize;
-            }
-            self.bits = bits;
-        }
         let words = self.bits.div_ceil(64).max(1);
         self.packed = self
             .symmetry
             .as_ref()
             .and_then(|sym| symmetry::Packed::new(sym, &self.layouts, &self.offsets, words));
         self
+    }
+
+    /// Turns the evaluator over packed states on (as after `new`) or off,
+    /// leaving everything to the value evaluator: the results are the same
+    /// (tests compare the two), only slower.
+    pub fn with_packed_eval(mut self, on: bool) -> Self {
+        self.fast = on.then(|| packed::compile(self.prog, &self.layouts, &self.offsets));
+        self
+    }
+
+    /// What runs on packed states: one line per action and per formula,
+    /// its name alone if it runs there entirely, else `name: N of M guards
+    /// packed, body on values` or `name: on values`. For tests and benchmarks: a spec that falls back
+    /// to the value evaluator is correct but slow, and this says where.
+    pub fn packed_coverage(&self) -> Vec<String> {
+        let Some(f) = &self.fast else {
+            return vec!["off".into()];
+        };
+        let mut out = Vec::new();
+        for (a, ax) in self.prog.actions.iter().zip(&f.actions) {
+            let leading = a
+                .body
+                .iter()
+                .take_while(|s| matches!(s, crate::sema::program::TStmt::Require(_)))
+                .count();
+            out.push(match ax {
+                Some(ax) if ax.body.is_some() => a.name.clone(),
+                Some(ax) => format!(
+                    "{}: {} of {leading} guards packed, body on values",
+                    a.name,
+                    ax.guards.len()
+                ),
+                None => format!("{}: on values", a.name),
+            });
+        }
+        let p = self.prog;
+        for (fs, xs) in [
+            (&p.invariants, &f.invariants),
+            (&p.constraints, &f.constraints),
+            (&p.terminals, &f.terminals),
+        ] {
+            for (g, x) in fs.iter().zip(xs) {
+                out.push(match x {
+                    Some(_) => g.name.clone(),
+                    None => format!("{}: on values", g.name),
+                });
+            }
+        }
+        out
     }
 
     /// Bits per state.
@@ -428,39 +467,22 @@ impl Model for CompiledModel<'_> {
     }
 
     fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
-        let vars = self.decode(s);
-        for (i, f) in self.prog.invariants.iter().enumerate() {
-            if !self.formula_holds(f, &vars)? {
-                return Ok(Some(i));
-            }
-        }
-        Ok(None)
+        let fast = self.fast.as_ref().map(|f| &f.invariants[..]);
+        self.first_where(s, &self.prog.invariants, fast, false)
     }
 
     fn within_constraints(&self, s: &State) -> Result<bool, ModelError> {
-        if self.prog.constraints.is_empty() {
-            return Ok(true);
-        }
-        let vars = self.decode(s);
-        for f in &self.prog.constraints {
-            if !self.formula_holds(f, &vars)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        let fast = self.fast.as_ref().map(|f| &f.constraints[..]);
+        Ok(self
+            .first_where(s, &self.prog.constraints, fast, false)?
+            .is_none())
     }
 
     fn may_stop(&self, s: &State) -> Result<bool, ModelError> {
-        if self.prog.terminals.is_empty() {
-            return Ok(false);
-        }
-        let vars = self.decode(s);
-        for f in &self.prog.terminals {
-            if self.formula_holds(f, &vars)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let fast = self.fast.as_ref().map(|f| &f.terminals[..]);
+        Ok(self
+            .first_where(s, &self.prog.terminals, fast, true)?
+            .is_some())
     }
 
     fn reduces(&self) -> bool {
@@ -524,6 +546,33 @@ impl Model for CompiledModel<'_> {
 }
 
 impl CompiledModel<'_> {
+    /// The first formula (by index) whose value in `s` is `value`: each
+    /// on the packed state where it compiled, else on the decoded state.
+    fn first_where(
+        &self,
+        s: &State,
+        fs: &[crate::sema::program::Formula],
+        fast: Option<&[Option<packed::X>]>,
+        value: bool,
+    ) -> Result<Option<usize>, ModelError> {
+        if fs.is_empty() {
+            return Ok(None);
+        }
+        let mut loc = vec![0u64; self.fast.as_ref().map_or(0, |f| f.slots)];
+        let mut vars = None;
+        for (i, f) in fs.iter().enumerate() {
+            let quick = fast.and_then(|xs| xs[i].as_ref());
+            let b = match quick.map(|x| x.holds(s, &mut loc)) {
+                Some(Ok(b)) => b,
+                _ => self.formula_holds(f, vars.get_or_insert_with(|| self.decode(s)))?,
+            };
+            if b == value {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
     /// Every successor of `s`; canonical ones if `canonical` and symmetry
     /// is on.
     fn successors_as(
@@ -532,52 +581,66 @@ impl CompiledModel<'_> {
         out: &mut Vec<(Step, State)>,
         canonical: bool,
     ) -> Result<(), ModelError> {
-        let vars = self.decode(s);
-        let mut results = Vec::new();
+        // Canonical forms computed on values need the successors' values.
+        let by_values = canonical && self.symmetry.is_some() && self.packed.is_none();
+        let fast = self.fast.as_ref().filter(|_| !by_values);
+        let mut vars = None;
+        let mut loc = vec![0u64; fast.map_or(0, |f| f.slots)];
+        let mut work: Vec<u64> = Vec::with_capacity(s.len());
+        let mut made: Vec<State> = Vec::new();
         for (ai, a) in self.prog.actions.iter().enumerate() {
-            self.for_each_binding(ai, a, &mut |args: &[Value]| {
-                let mut locals = vec![Value::Bool(false); a.locals.len()];
-                locals[..args.len()].clone_from_slice(args);
-                results.clear();
-                let step = || Step {
-                    action: ai as u32,
-                    args: args.to_vec(),
+            let Some(ax) = fast.and_then(|f| f.actions[ai].as_ref()) else {
+                let vars = vars.get_or_insert_with(|| self.decode(s));
+                self.for_each_binding(ai, a, &mut |args: &[Value]| {
+                    self.run_binding(s, vars, ai, a, args, out, canonical)
+                })?;
+                continue;
+            };
+            let doms = &self.params[ai];
+            self.for_each_index(ai, &mut |idx: &[usize]| {
+                for (k, &i) in idx.iter().enumerate() {
+                    loc[k] = ax.params[k].codes[i];
+                }
+                let args = || -> Vec<Value> {
+                    idx.iter()
+                        .zip(doms)
+                        .map(|(&i, d)| d.values[i].clone())
+                        .collect()
                 };
-                let fail = |error| ModelError {
-                    error,
-                    step: Some(step()),
+                let mut enabled = Ok(true);
+                for g in &ax.guards {
+                    match g.holds(s, &mut loc) {
+                        Ok(true) => {}
+                        other => {
+                            enabled = other;
+                            break;
+                        }
+                    }
+                }
+                let ran = match (enabled, &ax.body) {
+                    (Ok(false), _) => return Ok(()),
+                    (Ok(true), Some(body)) => {
+                        work.clear();
+                        work.extend_from_slice(s);
+                        made.clear();
+                        packed::run_body(&body[ax.guards.len()..], &mut work, &mut loc, &mut made)
+                    }
+                    _ => Err(packed::Bail),
                 };
-                // Most bindings are disabled by a leading `require`: check
-                // those before copying the variables.
-                let Some(from) = self
-                    .eval
-                    .leading_guards(&a.body, &vars, &mut locals)
-                    .map_err(&fail)?
-                else {
-                    return Ok(());
-                };
-                let mut working = vars.clone();
-                self.eval
-                    .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
-                    .map_err(&fail)?;
-                if results.is_empty() {
+                if ran.is_err() {
+                    // Not compiled, or an error to report: the value
+                    // evaluator runs this binding from the start.
+                    let vars = vars.get_or_insert_with(|| self.decode(s));
+                    return self.run_binding(s, vars, ai, a, &args(), out, canonical);
+                }
+                if made.is_empty() {
                     return Ok(());
                 }
-                let label = step();
-                for r in results.drain(..) {
-                    // Canonical successors are packed once, from their
-                    // renamed variables (renaming keeps values in their
-                    // types; an error is reported on the real ones).
-                    let renamed = match (&self.symmetry, canonical) {
-                        (Some(sym), true) if self.packed.is_none() => {
-                            sym.canonical(&r, &self.smallest())
-                        }
-                        _ => None,
-                    };
-                    let st = match renamed.map(|c| self.encode(&c)) {
-                        Some(Ok(st)) => st,
-                        _ => self.encode_or_error(Some((s, &vars)), &r, a.span, Some(&label))?,
-                    };
+                let label = Step {
+                    action: ai as u32,
+                    args: args(),
+                };
+                for st in made.drain(..) {
                     let st = match (&self.packed, canonical) {
                         (Some(p), true) => p.canonical(&st).unwrap_or(st),
                         _ => st,
@@ -586,6 +649,67 @@ impl CompiledModel<'_> {
                 }
                 Ok(())
             })?;
+        }
+        Ok(())
+    }
+
+    /// The successors of one binding of action `ai`, by the value evaluator.
+    #[allow(clippy::too_many_arguments)]
+    fn run_binding(
+        &self,
+        s: &State,
+        vars: &[Value],
+        ai: usize,
+        a: &Action,
+        args: &[Value],
+        out: &mut Vec<(Step, State)>,
+        canonical: bool,
+    ) -> Result<(), ModelError> {
+        let mut locals = vec![Value::Bool(false); a.locals.len()];
+        locals[..args.len()].clone_from_slice(args);
+        let step = || Step {
+            action: ai as u32,
+            args: args.to_vec(),
+        };
+        let fail = |error| ModelError {
+            error,
+            step: Some(step()),
+        };
+        // Most bindings are disabled by a leading `require`: check those
+        // before copying the variables.
+        let Some(from) = self
+            .eval
+            .leading_guards(&a.body, vars, &mut locals)
+            .map_err(&fail)?
+        else {
+            return Ok(());
+        };
+        let mut working = vars.to_vec();
+        let mut results = Vec::new();
+        self.eval
+            .run_body(&a.body[from..], &mut working, &mut locals, &mut results)
+            .map_err(&fail)?;
+        if results.is_empty() {
+            return Ok(());
+        }
+        let label = step();
+        for r in results {
+            // Canonical successors are packed once, from their renamed
+            // variables (renaming keeps values in their types; an error
+            // is reported on the real ones).
+            let renamed = match (&self.symmetry, canonical) {
+                (Some(sym), true) if self.packed.is_none() => sym.canonical(&r, &self.smallest()),
+                _ => None,
+            };
+            let st = match renamed.map(|c| self.encode(&c)) {
+                Some(Ok(st)) => st,
+                _ => self.encode_or_error(Some((s, vars)), &r, a.span, Some(&label))?,
+            };
+            let st = match (&self.packed, canonical) {
+                (Some(p), true) => p.canonical(&st).unwrap_or(st),
+                _ => st,
+            };
+            out.push((label.clone(), st));
         }
         Ok(())
     }
@@ -608,16 +732,30 @@ impl CompiledModel<'_> {
         f: &mut dyn FnMut(&[Value]) -> Result<(), ModelError>,
     ) -> Result<(), ModelError> {
         let doms = &self.params[ai];
-        let n = a.n_params;
+        let mut args: Vec<Value> = Vec::with_capacity(a.n_params);
+        self.for_each_index(ai, &mut |idx| {
+            args.clear();
+            args.extend(idx.iter().zip(doms).map(|(&i, d)| d.values[i].clone()));
+            f(&args)
+        })
+    }
+
+    /// Calls `f` with the position in its domain of each parameter, for
+    /// every binding of action `ai`'s parameters, last parameter fastest.
+    fn for_each_index(
+        &self,
+        ai: usize,
+        f: &mut dyn FnMut(&[usize]) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
+        let doms = &self.params[ai];
         if doms.iter().any(|d| d.values.is_empty()) {
             return Ok(());
         }
-        let mut idx = vec![0usize; n];
-        let mut args: Vec<Value> = doms.iter().map(|d| d.values[0].clone()).collect();
+        let mut idx = vec![0usize; doms.len()];
         loop {
-            f(&args)?;
-            // Odometer increment, last parameter fastest.
-            let mut k = n;
+            f(&idx)?;
+            // Odometer increment.
+            let mut k = idx.len();
             loop {
                 if k == 0 {
                     return Ok(());
@@ -625,11 +763,9 @@ impl CompiledModel<'_> {
                 k -= 1;
                 idx[k] += 1;
                 if idx[k] < doms[k].values.len() {
-                    args[k] = doms[k].values[idx[k]].clone();
                     break;
                 }
                 idx[k] = 0;
-                args[k] = doms[k].values[0].clone();
             }
         }
     }

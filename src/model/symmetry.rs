@@ -152,11 +152,6 @@ impl Symmetry {
         })
     }
 
-    /// Whether variable `vi` can hold a symmetric member.
-    pub fn touches(&self, vi: usize) -> bool {
-        self.touched[vi]
-    }
-
     /// The canonical renaming of a state's variables, or `None` when the
     /// state is its own canonical form (nothing to rename). `smallest`
     /// picks among candidate renamings (the model packs each and keeps the
