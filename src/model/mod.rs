@@ -37,7 +37,8 @@ pub type State = Box<[u64]>;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Step {
     pub action: u32,
-    pub args: Vec<Value>,
+    /// Shared: every successor of one binding carries the same label.
+    pub args: Arc<[Value]>,
 }
 
 /// An error found while running the spec, with the step it happened in
@@ -601,7 +602,7 @@ impl CompiledModel<'_> {
                 for (k, &i) in idx.iter().enumerate() {
                     loc[k] = ax.params[k].codes[i];
                 }
-                let args = || -> Vec<Value> {
+                let args = || -> Arc<[Value]> {
                     idx.iter()
                         .zip(doms)
                         .map(|(&i, d)| d.values[i].clone())
@@ -669,7 +670,7 @@ impl CompiledModel<'_> {
         locals[..args.len()].clone_from_slice(args);
         let step = || Step {
             action: ai as u32,
-            args: args.to_vec(),
+            args: args.into(),
         };
         let fail = |error| ModelError {
             error,

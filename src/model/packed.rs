@@ -54,11 +54,19 @@ const MAX_WIDE: usize = 4096;
 pub struct Table {
     pub codes: Vec<u64>,
     lookup: Lookup,
+    /// For a message type with atomic fields: where each variant's
+    /// values are (see `Narrow`).
+    radix: Option<Radix>,
 }
 
 pub enum Lookup {
+    /// Codes close together: the position of `code - min`, `u32::MAX`
+    /// for none.
+    Dense(u64, Vec<u32>),
     /// Codes ascend: binary search.
     Sorted,
+    /// Computed from the parts (see `Radix`).
+    Radix,
     Hash(HashMap<u64, u32>),
 }
 
@@ -67,9 +75,81 @@ impl Table {
     #[inline]
     fn index(&self, code: u64) -> R<usize> {
         match &self.lookup {
+            Lookup::Dense(min, pos) => match pos.get(code.wrapping_sub(*min) as usize) {
+                Some(&i) if i != u32::MAX => Ok(i as usize),
+                _ => Err(Bail),
+            },
             Lookup::Sorted => self.codes.binary_search(&code).map_err(|_| Bail),
+            Lookup::Radix => match &self.radix {
+                Some(r) => r.index(code),
+                None => Err(Bail),
+            },
             Lookup::Hash(h) => h.get(&code).map(|&i| i as usize).ok_or(Bail),
         }
+    }
+}
+
+/// The positions of a message, record or tuple type whose parts are all
+/// atomic: values are listed variant by variant, and within a variant in
+/// the order of their parts' positions, first part slowest (value order),
+/// so a position is a mixed-radix number of the parts' stored bits.
+pub struct Radix {
+    tag_bits: u32,
+    /// Per variant (one for a record or tuple): its first position, and
+    /// per part its shift, width, number of values and stride.
+    cases: Vec<(usize, Vec<Part>)>,
+}
+
+/// A part of a composite code: shift, width, number of values, stride.
+type Part = (u32, u32, u64, usize);
+
+impl Radix {
+    fn new(l: &Layout) -> Option<Radix> {
+        let (tag_bits, variants): (u32, Vec<&[Layout]>) = match l {
+            Layout::Msg {
+                tag_bits, variants, ..
+            } => (*tag_bits, variants.iter().map(|v| &v[..]).collect()),
+            Layout::Fields(fs) => (0, vec![&fs[..]]),
+            _ => return None,
+        };
+        let mut cases = Vec::new();
+        let mut base = 0usize;
+        for fs in variants {
+            let mut parts = Vec::new();
+            let mut shift = tag_bits;
+            for f in fs {
+                let n = match f {
+                    Layout::Indexed { domain, .. } => domain.values.len() as u64,
+                    Layout::Int { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1) as u64,
+                    _ => return None,
+                };
+                parts.push((shift, f.bits(), n, 0usize));
+                shift += f.bits();
+            }
+            let mut stride = 1usize;
+            for p in parts.iter_mut().rev() {
+                p.3 = stride;
+                stride = stride.checked_mul(p.2 as usize)?;
+            }
+            cases.push((base, parts));
+            base = base.checked_add(stride)?;
+        }
+        Some(Radix { tag_bits, cases })
+    }
+
+    #[inline]
+    fn index(&self, code: u64) -> R<usize> {
+        let tag = (code & low_mask(self.tag_bits)) as usize;
+        let (base, parts) = self.cases.get(tag).ok_or(Bail)?;
+        let mut i = *base;
+        for &(shift, bits, n, stride) in parts {
+            let v = code >> shift & low_mask(bits);
+            if v >= n {
+                return Err(Bail);
+            }
+            i += v as usize * stride;
+        }
+        Ok(i)
     }
 }
 
@@ -150,7 +230,18 @@ fn conv_of(l: &Layout) -> Option<Conv> {
 }
 
 fn table(codes: Vec<u64>) -> Table {
-    let lookup = if codes.windows(2).all(|w| w[0] < w[1]) {
+    let sorted = codes.windows(2).all(|w| w[0] < w[1]);
+    // Offsets from the first code, wrapping (negative integers' codes
+    // follow the first one's too).
+    let min = codes.first().copied().unwrap_or(0);
+    let span = codes.iter().map(|c| c.wrapping_sub(min)).max().unwrap_or(0);
+    let lookup = if span < 1 << 16 {
+        let mut pos = vec![u32::MAX; span as usize + 1];
+        for (i, c) in codes.iter().enumerate() {
+            pos[c.wrapping_sub(min) as usize] = i as u32;
+        }
+        Lookup::Dense(min, pos)
+    } else if sorted {
         Lookup::Sorted
     } else {
         Lookup::Hash(
@@ -161,7 +252,11 @@ fn table(codes: Vec<u64>) -> Table {
                 .collect(),
         )
     };
-    Table { codes, lookup }
+    Table {
+        codes,
+        lookup,
+        radix: None,
+    }
 }
 
 #[inline]
@@ -323,6 +418,21 @@ pub enum Iter {
     State(StateSet),
     /// A wide set in locals: first slot, words.
     Wide(usize, usize, Arc<Table>),
+    /// The messages of one variant in a set stored in the state, with its
+    /// leading fields fixed (see `Compiler::narrow`).
+    Narrow(Box<Narrow>),
+}
+
+/// Where `m is V(a, b, _)` must hold for a name to matter, only the
+/// positions of `V` messages whose first fields are `a` and `b` need be
+/// visited: they are consecutive (see `Radix`).
+pub struct Narrow {
+    set: StateSet,
+    /// The variant's first position and number of values.
+    base: usize,
+    len: usize,
+    /// The fixed fields: value, conversion to its position, stride.
+    fixed: Vec<(X, Conv, usize)>,
 }
 
 /// A compiled statement.
@@ -466,7 +576,17 @@ impl Compiler<'_, '_> {
             .iter()
             .map(|v| code_of(v, &l))
             .collect::<Option<_>>()?;
-        let tb = Arc::new(table(codes));
+        let mut tb = table(codes);
+        if let Some(r) = Radix::new(&l)
+            // Used only where it gives every listed value its position.
+            && tb.codes.iter().enumerate().all(|(i, &c)| r.index(c).ok() == Some(i))
+        {
+            if matches!(tb.lookup, Lookup::Hash(_)) {
+                tb.lookup = Lookup::Radix;
+            }
+            tb.radix = Some(r);
+        }
+        let tb = Arc::new(tb);
         self.tables.insert(t.clone(), tb.clone());
         Some(tb)
     }
@@ -520,7 +640,13 @@ impl Compiler<'_, '_> {
                 None => S::Let(self.local(*l)?, self.expr(e)?),
             },
             TStmt::If(c, t, f) => S::If(self.bool_expr(c)?, self.stmts(t)?, self.stmts(f)?),
-            TStmt::Pick(bs, body) => S::Pick(self.binders(bs)?, self.stmts(body)?),
+            TStmt::Pick(bs, body) => {
+                let first = match body.first() {
+                    Some(TStmt::Require(c)) => Some(c),
+                    _ => None,
+                };
+                S::Pick(self.binders_if(bs, first)?, self.stmts(body)?)
+            }
             TStmt::Either(arms) => {
                 S::Either(arms.iter().map(|a| self.stmts(a)).collect::<Option<_>>()?)
             }
@@ -687,7 +813,7 @@ impl Compiler<'_, '_> {
         let table = self.table(et)?;
         let n = table.codes.len();
         (n > 64 && n <= MAX_WIDE).then_some(())?;
-        let binders = self.binders(bs)?;
+        let binders = self.binders_if(bs, filter.as_deref())?;
         let filter = match filter {
             Some(f) => Some(self.bool_expr(f)?),
             None => None,
@@ -737,6 +863,69 @@ impl Compiler<'_, '_> {
         bs.iter()
             .map(|(l, set)| Some((self.local(*l)?, self.iter(set)?)))
             .collect()
+    }
+
+    /// The binders of a `pick`, quantifier or comprehension whose every
+    /// binding is skipped unless `cond` holds (the first statement or
+    /// conjunct, evaluated first): one name ranging over a set of messages
+    /// stored in the state, and `cond` beginning with `name is V(…)`, only
+    /// the `V` messages (with the fields given first) are visited.
+    fn binders_if(
+        &mut self,
+        bs: &[(LocalId, TExpr)],
+        cond: Option<&TExpr>,
+    ) -> Option<Vec<(usize, Iter)>> {
+        let mut binders = self.binders(bs)?;
+        if let ([(l, set)], Some(c)) = (bs, cond)
+            && let Some(n) = self.narrow(&binders[0].1, *l, set, c)
+        {
+            binders[0].1 = Iter::Narrow(Box::new(n));
+        }
+        Some(binders)
+    }
+
+    fn narrow(&mut self, it: &Iter, l: LocalId, set_e: &TExpr, cond: &TExpr) -> Option<Narrow> {
+        let mut first = cond;
+        while let TExprKind::Binary(BinOp::And, a, _) = &first.kind {
+            first = a;
+        }
+        let TExprKind::Is(x, v, tests) = &first.kind else {
+            return None;
+        };
+        let (TExprKind::Local(m), Iter::State(set)) = (&x.kind, it) else {
+            return None;
+        };
+        let Some(r) = &set.elems.radix else {
+            return None;
+        };
+        if *m != l || r.tag_bits == 0 {
+            return None;
+        }
+        let (base, parts) = r.cases.get(*v)?;
+        let len = parts.first().map_or(1, |p| p.2 as usize * p.3);
+        let Layout::Msg { variants, .. } = self.layout(&Type::Message)? else {
+            return None;
+        };
+        let mut fixed = Vec::new();
+        for (j, t) in tests.iter().enumerate() {
+            let Some(t) = t else { break };
+            let fty = self.prog.variants[*v].fields[j].1.clone();
+            fixed.push((
+                self.expr_at(t, &fty)?,
+                conv_of(&variants[*v][j])?,
+                parts[j].3,
+            ));
+        }
+        let set = StateSet {
+            place: self.expr_place(set_e)?.0,
+            elems: set.elems.clone(),
+        };
+        Some(Narrow {
+            set,
+            base: *base,
+            len,
+            fixed,
+        })
     }
 
     fn bool_expr(&mut self, e: &TExpr) -> Option<X> {
@@ -825,7 +1014,20 @@ impl Compiler<'_, '_> {
         self.expr(e).map(Box::new)
     }
 
+    /// `e` compiled; computed now if it reads neither state nor names
+    /// (a constant set such as `Majority()`).
     fn expr(&mut self, e: &TExpr) -> Option<X> {
+        let x = self.expr_tree(e)?;
+        if !matches!(x, X::Const(_))
+            && x.closed()
+            && let Ok(c) = x.ev(&[], &mut [])
+        {
+            return Some(X::Const(c));
+        }
+        Some(x)
+    }
+
+    fn expr_tree(&mut self, e: &TExpr) -> Option<X> {
         use TExprKind as K;
         Some(match &e.kind {
             K::Bool(b) => X::Const(*b as u64),
@@ -941,7 +1143,7 @@ impl Compiler<'_, '_> {
                 let Type::Set(et) = &e.ty else { return None };
                 let table = self.table(et)?;
                 (table.codes.len() <= 64).then_some(())?;
-                let binders = self.binders(bs)?;
+                let binders = self.binders_if(bs, filter.as_deref())?;
                 let filter = match filter {
                     Some(f) => Some(self.bool_expr(f)?),
                     None => None,
@@ -1026,6 +1228,7 @@ impl Compiler<'_, '_> {
                     Iter::Range(lo, hi) => X::InRange(x, Box::new(lo), Box::new(hi)),
                     Iter::Mask(m, tb) => X::InMask(x, Box::new(m), tb),
                     Iter::State(s) => X::InState(x, s),
+                    Iter::Narrow(_) => return None,
                 };
                 if op == BinOp::In {
                     t
@@ -1131,7 +1334,13 @@ impl Compiler<'_, '_> {
     }
 
     fn quant(&mut self, q: Quant, bs: &[(LocalId, TExpr)], body: &TExpr) -> Option<X> {
-        let binders = self.binders(bs)?;
+        // `exists` needs the body, `forall` an implication's premise.
+        let cond = match (q, &body.kind) {
+            (Quant::Exists, _) => Some(body),
+            (Quant::Forall, TExprKind::Binary(BinOp::Implies, a, _)) => Some(&**a),
+            _ => None,
+        };
+        let binders = self.binders_if(bs, cond)?;
         let forall = q == Quant::Forall;
         let qx = match plan_for(q, bs, body) {
             Some((cs, ready, then)) => QuantX {
@@ -1252,6 +1461,45 @@ fn elements(it: &Iter, st: &[u64], loc: &mut [u64], out: &mut Vec<u64>) -> R<()>
 }
 
 impl X {
+    /// Whether this reads neither the state nor any local slot, so that
+    /// its value is the same everywhere.
+    fn closed(&self) -> bool {
+        match self {
+            X::Const(_) => true,
+            X::Not(a) | X::Neg(a) | X::Len(a, _) | X::CardMask(a) => a.closed(),
+            X::Part(a, ..) | X::MsgField(a, ..) | X::Head(a, ..) | X::Tail(a, ..) => a.closed(),
+            X::MinMax(a, ..) | X::InDomain(a, _) => a.closed(),
+            X::And(a, b)
+            | X::Or(a, b)
+            | X::Implies(a, b)
+            | X::Eq(a, b)
+            | X::Ne(a, b)
+            | X::Arith(_, a, b)
+            | X::Union(a, b)
+            | X::Intersect(a, b)
+            | X::Minus(a, b)
+            | X::Subset(a, b)
+            | X::InMask(a, b, _)
+            | X::RangeMask(a, b, _)
+            | X::Append(a, b, ..) => a.closed() && b.closed(),
+            X::If(a, b, c) | X::InRange(a, b, c) => a.closed() && b.closed() && c.closed(),
+            X::Build(_, parts) => parts.iter().all(|(x, ..)| x.closed()),
+            X::SetLit(xs, _) => xs.iter().all(X::closed),
+            X::Is(a, _, _, tests) => a.closed() && tests.iter().all(|(_, _, x, _)| x.closed()),
+            // Anything that binds or reads a slot or the state.
+            X::Local(_)
+            | X::Load(..)
+            | X::Let(..)
+            | X::InState(..)
+            | X::CardState(_)
+            | X::SetComp(_)
+            | X::WideEmpty(..)
+            | X::InWide(..)
+            | X::Quant(_)
+            | X::Choose(..) => false,
+        }
+    }
+
     #[inline]
     pub fn holds(&self, st: &[u64], loc: &mut [u64]) -> R<bool> {
         Ok(self.ev(st, loc)? != 0)
@@ -1484,6 +1732,28 @@ fn each(
                 m &= m - 1;
             }
         }
+        Iter::Narrow(n) => {
+            let mut start = n.base;
+            let mut len = n.len;
+            for (x, conv, stride) in &n.fixed {
+                start += conv.store(x.ev(st, loc)?)? as usize * stride;
+                len = *stride;
+            }
+            let off = n.set.place.offset(st, loc)? + start;
+            let mut i = 0;
+            while i < len {
+                let chunk = (len - i).min(64) as u32;
+                let mut w = get_bits(st, off + i, chunk);
+                while w != 0 {
+                    let at = start + i + w.trailing_zeros() as usize;
+                    if f(n.set.elems.codes[at], loc)? {
+                        return Ok(true);
+                    }
+                    w &= w - 1;
+                }
+                i += 64;
+            }
+        }
         Iter::Wide(base, words, tb) => {
             for k in 0..*words {
                 let mut w = loc[base + k];
@@ -1561,7 +1831,7 @@ enum Cont<'a> {
 pub fn run_body(
     body: &[S],
     st: &mut Vec<u64>,
-    loc: &mut Vec<u64>,
+    loc: &mut [u64],
     out: &mut Vec<Box<[u64]>>,
 ) -> R<()> {
     run(body, &Cont::Done, st, loc, out)
@@ -1582,7 +1852,7 @@ fn run(
     stmts: &[S],
     k: &Cont,
     st: &mut Vec<u64>,
-    loc: &mut Vec<u64>,
+    loc: &mut [u64],
     out: &mut Vec<Box<[u64]>>,
 ) -> R<()> {
     for (i, s) in stmts.iter().enumerate() {
@@ -1635,7 +1905,7 @@ fn run(
             }
             S::Pick(binders, body) => {
                 let rest = Cont::Then(&stmts[i + 1..], k);
-                return pick(binders, 0, body, &rest, st, loc, out);
+                return pick(binders, body, &rest, st, loc, out);
             }
             S::Either(arms) => {
                 let rest = Cont::Then(&stmts[i + 1..], k);
@@ -1644,7 +1914,7 @@ fn run(
                         continue;
                     };
                     let mut s2 = st.clone();
-                    let mut l2 = loc.clone();
+                    let mut l2 = loc.to_vec();
                     run(&arm[from..], &rest, &mut s2, &mut l2, out)?;
                 }
                 return Ok(());
@@ -1662,26 +1932,45 @@ fn run(
 
 fn pick(
     binders: &[(usize, Iter)],
+    body: &[S],
+    k: &Cont,
+    st: &[u64],
+    loc: &mut [u64],
+    out: &mut Vec<Box<[u64]>>,
+) -> R<()> {
+    // Each choice that passes its leading guards runs on a copy of the
+    // state and locals; the copies' buffers are reused from choice to
+    // choice.
+    let (mut s2, mut l2) = (Vec::new(), Vec::new());
+    pick_from(binders, 0, body, k, st, loc, out, &mut s2, &mut l2)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pick_from(
+    binders: &[(usize, Iter)],
     at: usize,
     body: &[S],
     k: &Cont,
-    st: &mut Vec<u64>,
-    loc: &mut Vec<u64>,
+    st: &[u64],
+    loc: &mut [u64],
     out: &mut Vec<Box<[u64]>>,
+    s2: &mut Vec<u64>,
+    l2: &mut Vec<u64>,
 ) -> R<()> {
     let Some((slot, it)) = binders.get(at) else {
         let Some(from) = leading(body, st, loc)? else {
             return Ok(());
         };
-        let mut s2 = st.clone();
-        let mut l2 = loc.clone();
-        return run(&body[from..], k, &mut s2, &mut l2, out);
+        s2.clear();
+        s2.extend_from_slice(st);
+        l2.clear();
+        l2.extend_from_slice(loc);
+        return run(&body[from..], k, s2, l2, out);
     };
-    let mut xs = Vec::new();
-    elements(it, st, loc, &mut xs)?;
-    for x in xs {
+    each(it, st, loc, &mut |x, loc| {
         loc[*slot] = x;
-        pick(binders, at + 1, body, k, st, loc, out)?;
-    }
+        pick_from(binders, at + 1, body, k, st, loc, out, s2, l2)?;
+        Ok(false)
+    })?;
     Ok(())
 }
