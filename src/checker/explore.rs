@@ -171,13 +171,8 @@ fn expand<M: Model>(
     check_deadlock: bool,
     edges: bool,
 ) -> Expansion<M> {
-    let mut out = Vec::new();
-    let made = if model.reduces() {
-        model.canonical_successors(s, &mut out)
-    } else {
-        model.successors(s, &mut out)
-    };
-    if let Err(e) = made {
+    let (mut words, mut runs) = (Vec::new(), Vec::new());
+    if let Err(e) = model.packed_successors(s, model.reduces(), &mut words, &mut runs) {
         return Expansion {
             succ: Err(e),
             already_stored: 0,
@@ -185,29 +180,40 @@ fn expand<M: Model>(
             may_stop: None,
         };
     }
-    let may_stop = (out.is_empty() && check_deadlock).then(|| model.may_stop(s));
+    let width = model.state_words();
+    let may_stop = (words.is_empty() && check_deadlock).then(|| model.may_stop(s));
+    let constrained = model.has_constraints();
     let mut already_stored = 0;
     let mut known = Vec::new();
-    let mut succ = Vec::with_capacity(out.len());
-    for (position, (label, state)) in out.into_iter().enumerate() {
-        let fp = fingerprint(&state);
-        let inside = model.within_constraints(&state);
-        if matches!(inside, Ok(true)) && store.contains(fp) {
-            // The merge would skip it: a state seen before, checked then.
-            already_stored += 1;
-            if edges {
-                known.push((fp, label));
+    let mut succ = Vec::new();
+    let mut chunks = words.chunks_exact(width).enumerate();
+    for (label, n) in runs {
+        for (position, words) in chunks.by_ref().take(n as usize) {
+            let fp = fingerprint(words);
+            // A state is made only of a successor that is not stored yet
+            // (or when the constraints must see it).
+            let state = constrained.then(|| model.unpack(words));
+            let inside = match &state {
+                Some(t) => model.within_constraints(t),
+                None => Ok(true),
+            };
+            if matches!(inside, Ok(true)) && store.contains(fp) {
+                // The merge would skip it: a state seen before, checked then.
+                already_stored += 1;
+                if edges {
+                    known.push((fp, label.clone()));
+                }
+                continue;
             }
-            continue;
+            succ.push(Succ {
+                position: position as u32,
+                label: label.clone(),
+                state: state.unwrap_or_else(|| model.unpack(words)),
+                fp,
+                inside,
+                violated: None,
+            });
         }
-        succ.push(Succ {
-            position: position as u32,
-            label,
-            state,
-            fp,
-            inside,
-            violated: None,
-        });
     }
     Expansion {
         succ: Ok(succ),
@@ -215,6 +221,14 @@ fn expand<M: Model>(
         known,
         may_stop,
     }
+}
+
+/// A state's fingerprint: that of its packed words, which is what the
+/// explorer fingerprints when it takes successors packed.
+fn state_fp<M: Model>(model: &M, s: &M::State) -> u64 {
+    let mut words = Vec::with_capacity(model.state_words());
+    model.pack(s, &mut words);
+    fingerprint(&words[..])
 }
 
 /// The states waiting to be expanded, packed into one flat queue of words
@@ -385,7 +399,7 @@ impl<M: Model> Recorder<M> {
         };
         let Some(first) = inits
             .into_iter()
-            .find(|s| fingerprint(s) == g.fps[lasso.prefix[0] as usize])
+            .find(|s| state_fp(model, s) == g.fps[lasso.prefix[0] as usize])
         else {
             return out;
         };
@@ -404,7 +418,8 @@ impl<M: Model> Recorder<M> {
         for (to, inst) in steps {
             let want = g.fps[to as usize];
             let found = follow(model, &mut out, &mut succ, |_, l, s| {
-                fingerprint(s) == want && (inst == UNFAIR || self.instances.get(l) == Some(&inst))
+                state_fp(model, s) == want
+                    && (inst == UNFAIR || self.instances.get(l) == Some(&inst))
             });
             if !found {
                 return out;
@@ -520,7 +535,7 @@ where
             } else {
                 s.clone()
             };
-            let fp = fingerprint(&c);
+            let fp = state_fp(model, &c);
             let new = store.insert(fp, NO_PARENT, position as u32);
             if let (Some(g), Some(i)) = (&mut graph, new) {
                 if let Err(e) = g.state(model, fp, &c) {

@@ -76,6 +76,38 @@ pub trait Model {
         Ok(())
     }
 
+    /// The successors the explorer takes: those of `canonical_successors`
+    /// if `canonical`, else of `successors`, in the same order, packed
+    /// (each one's `state_words()` words appended to `words`, see
+    /// [`Model::pack`]) with their labels as runs (a label and how many
+    /// successors in a row have it). A model can build them there without
+    /// making a `State` of each: most successors of a large model are
+    /// states seen before, dropped as soon as they are fingerprinted.
+    fn packed_successors(
+        &self,
+        s: &Self::State,
+        canonical: bool,
+        words: &mut Vec<u64>,
+        runs: &mut Vec<(Self::Label, u32)>,
+    ) -> Result<(), Self::Error> {
+        let mut out = Vec::new();
+        if canonical {
+            self.canonical_successors(s, &mut out)?;
+        } else {
+            self.successors(s, &mut out)?;
+        }
+        for (l, t) in out {
+            self.pack(&t, words);
+            runs.push((l, 1));
+        }
+        Ok(())
+    }
+    /// Whether the model has constraints: without, `within_constraints`
+    /// is true of every state, and the explorer need not ask.
+    fn has_constraints(&self) -> bool {
+        true
+    }
+
     /// The temporal properties to check, each a conjunction of the forms
     /// the liveness checker decides, over the model's state predicates.
     fn properties(&self) -> Vec<liveness::Property> {

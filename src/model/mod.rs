@@ -37,9 +37,13 @@ pub type State = Box<[u64]>;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Step {
     pub action: u32,
-    /// Shared: every successor of one binding carries the same label.
-    pub args: Arc<[Value]>,
+    /// Kept inline (a step is made for every binding that has successors,
+    /// and actions rarely have more than three parameters).
+    pub args: Args,
 }
+
+/// The parameter values of a step.
+pub type Args = smallvec::SmallVec<[Value; 3]>;
 
 /// An error found while running the spec, with the step it happened in
 /// (none while computing initial states or checking a formula).
@@ -467,6 +471,20 @@ impl Model for CompiledModel<'_> {
         self.successors_as(s, out, true)
     }
 
+    fn packed_successors(
+        &self,
+        s: &State,
+        canonical: bool,
+        words: &mut Vec<u64>,
+        runs: &mut Vec<(Step, u32)>,
+    ) -> Result<(), ModelError> {
+        self.successors_flat(s, canonical, words, runs)
+    }
+
+    fn has_constraints(&self) -> bool {
+        !self.prog.constraints.is_empty()
+    }
+
     fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
         let fast = self.fast.as_ref().map(|f| &f.invariants[..]);
         self.first_where(s, &self.prog.invariants, fast, false)
@@ -559,7 +577,8 @@ impl CompiledModel<'_> {
         if fs.is_empty() {
             return Ok(None);
         }
-        let mut loc = vec![0u64; self.fast.as_ref().map_or(0, |f| f.slots)];
+        let mut loc: smallvec::SmallVec<[u64; 32]> =
+            smallvec::smallvec![0; self.fast.as_ref().map_or(0, |f| f.slots)];
         let mut vars = None;
         for (i, f) in fs.iter().enumerate() {
             let quick = fast.and_then(|xs| xs[i].as_ref());
@@ -582,18 +601,41 @@ impl CompiledModel<'_> {
         out: &mut Vec<(Step, State)>,
         canonical: bool,
     ) -> Result<(), ModelError> {
+        let (mut words, mut runs) = (Vec::new(), Vec::new());
+        let made = self.successors_flat(s, canonical, &mut words, &mut runs);
+        let mut chunks = words.chunks_exact(self.state_words());
+        for (label, n) in runs {
+            for st in chunks.by_ref().take(n as usize) {
+                out.push((label.clone(), st.into()));
+            }
+        }
+        made
+    }
+
+    /// Every successor of `s` (canonical ones if `canonical` and symmetry
+    /// is on), packed into `words`, with their steps as runs (a step and
+    /// how many successors in a row it leads to). Each binding runs on
+    /// packed states where its action compiled, else on values.
+    fn successors_flat(
+        &self,
+        s: &State,
+        canonical: bool,
+        words: &mut Vec<u64>,
+        runs: &mut Vec<(Step, u32)>,
+    ) -> Result<(), ModelError> {
         // Canonical forms computed on values need the successors' values.
         let by_values = canonical && self.symmetry.is_some() && self.packed.is_none();
         let fast = self.fast.as_ref().filter(|_| !by_values);
+        let width = self.state_words();
         let mut vars = None;
-        let mut loc = vec![0u64; fast.map_or(0, |f| f.slots)];
-        let mut work: Vec<u64> = Vec::with_capacity(s.len());
-        let mut made: Vec<State> = Vec::new();
+        let mut loc: smallvec::SmallVec<[u64; 32]> =
+            smallvec::smallvec![0; fast.map_or(0, |f| f.slots)];
+        let mut work: smallvec::SmallVec<[u64; 8]> = smallvec::SmallVec::new();
         for (ai, a) in self.prog.actions.iter().enumerate() {
             let Some(ax) = fast.and_then(|f| f.actions[ai].as_ref()) else {
                 let vars = vars.get_or_insert_with(|| self.decode(s));
                 self.for_each_binding(ai, a, &mut |args: &[Value]| {
-                    self.run_binding(s, vars, ai, a, args, out, canonical)
+                    self.run_binding(s, vars, ai, a, args, words, runs, canonical)
                 })?;
                 continue;
             };
@@ -602,7 +644,7 @@ impl CompiledModel<'_> {
                 for (k, &i) in idx.iter().enumerate() {
                     loc[k] = ax.params[k].codes[i];
                 }
-                let args = || -> Arc<[Value]> {
+                let args = || -> Args {
                     idx.iter()
                         .zip(doms)
                         .map(|(&i, d)| d.values[i].clone())
@@ -618,36 +660,39 @@ impl CompiledModel<'_> {
                         }
                     }
                 }
+                let from = words.len();
                 let ran = match (enabled, &ax.body) {
                     (Ok(false), _) => return Ok(()),
                     (Ok(true), Some(body)) => {
                         work.clear();
                         work.extend_from_slice(s);
-                        made.clear();
-                        packed::run_body(&body[ax.guards.len()..], &mut work, &mut loc, &mut made)
+                        packed::run_body(&body[ax.guards.len()..], &mut work, &mut loc, words)
                     }
                     _ => Err(packed::Bail),
                 };
                 if ran.is_err() {
                     // Not compiled, or an error to report: the value
                     // evaluator runs this binding from the start.
+                    words.truncate(from);
                     let vars = vars.get_or_insert_with(|| self.decode(s));
-                    return self.run_binding(s, vars, ai, a, &args(), out, canonical);
+                    return self.run_binding(s, vars, ai, a, &args(), words, runs, canonical);
                 }
-                if made.is_empty() {
+                let n = (words.len() - from) / width;
+                if n == 0 {
                     return Ok(());
+                }
+                if let (Some(p), true) = (&self.packed, canonical) {
+                    for st in words[from..].chunks_exact_mut(width) {
+                        if let Some(c) = p.canonical(st) {
+                            st.copy_from_slice(&c);
+                        }
+                    }
                 }
                 let label = Step {
                     action: ai as u32,
                     args: args(),
                 };
-                for st in made.drain(..) {
-                    let st = match (&self.packed, canonical) {
-                        (Some(p), true) => p.canonical(&st).unwrap_or(st),
-                        _ => st,
-                    };
-                    out.push((label.clone(), st));
-                }
+                runs.push((label, n as u32));
                 Ok(())
             })?;
         }
@@ -663,14 +708,15 @@ impl CompiledModel<'_> {
         ai: usize,
         a: &Action,
         args: &[Value],
-        out: &mut Vec<(Step, State)>,
+        words: &mut Vec<u64>,
+        runs: &mut Vec<(Step, u32)>,
         canonical: bool,
     ) -> Result<(), ModelError> {
         let mut locals = vec![Value::Bool(false); a.locals.len()];
         locals[..args.len()].clone_from_slice(args);
         let step = || Step {
             action: ai as u32,
-            args: args.into(),
+            args: args.iter().cloned().collect(),
         };
         let fail = |error| ModelError {
             error,
@@ -694,6 +740,7 @@ impl CompiledModel<'_> {
             return Ok(());
         }
         let label = step();
+        let n = results.len() as u32;
         for r in results {
             // Canonical successors are packed once, from their renamed
             // variables (renaming keeps values in their types; an error
@@ -710,8 +757,9 @@ impl CompiledModel<'_> {
                 (Some(p), true) => p.canonical(&st).unwrap_or(st),
                 _ => st,
             };
-            out.push((label.clone(), st));
+            words.extend_from_slice(&st);
         }
+        runs.push((label, n));
         Ok(())
     }
 
@@ -752,7 +800,7 @@ impl CompiledModel<'_> {
         if doms.iter().any(|d| d.values.is_empty()) {
             return Ok(());
         }
-        let mut idx = vec![0usize; doms.len()];
+        let mut idx: smallvec::SmallVec<[usize; 8]> = smallvec::smallvec![0; doms.len()];
         loop {
             f(&idx)?;
             // Odometer increment.

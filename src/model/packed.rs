@@ -1827,13 +1827,9 @@ enum Cont<'a> {
     Then(&'a [S], &'a Cont<'a>),
 }
 
-/// Runs an action body on a copy of the state; appends each successor.
-pub fn run_body(
-    body: &[S],
-    st: &mut Vec<u64>,
-    loc: &mut [u64],
-    out: &mut Vec<Box<[u64]>>,
-) -> R<()> {
+/// Runs an action body on a copy of the state; appends each successor's
+/// words to `out`.
+pub fn run_body(body: &[S], st: &mut [u64], loc: &mut [u64], out: &mut Vec<u64>) -> R<()> {
     run(body, &Cont::Done, st, loc, out)
 }
 
@@ -1848,13 +1844,7 @@ fn leading(body: &[S], st: &[u64], loc: &mut [u64]) -> R<Option<usize>> {
     Ok(Some(from))
 }
 
-fn run(
-    stmts: &[S],
-    k: &Cont,
-    st: &mut Vec<u64>,
-    loc: &mut [u64],
-    out: &mut Vec<Box<[u64]>>,
-) -> R<()> {
+fn run(stmts: &[S], k: &Cont, st: &mut [u64], loc: &mut [u64], out: &mut Vec<u64>) -> R<()> {
     for (i, s) in stmts.iter().enumerate() {
         match s {
             S::Require(c) => {
@@ -1913,7 +1903,7 @@ fn run(
                     let Some(from) = leading(arm, st, loc)? else {
                         continue;
                     };
-                    let mut s2 = st.clone();
+                    let mut s2 = st.to_vec();
                     let mut l2 = loc.to_vec();
                     run(&arm[from..], &rest, &mut s2, &mut l2, out)?;
                 }
@@ -1923,7 +1913,7 @@ fn run(
     }
     match k {
         Cont::Done => {
-            out.push(st.as_slice().into());
+            out.extend_from_slice(st);
             Ok(())
         }
         Cont::Then(rest, k2) => run(rest, k2, st, loc, out),
@@ -1936,7 +1926,7 @@ fn pick(
     k: &Cont,
     st: &[u64],
     loc: &mut [u64],
-    out: &mut Vec<Box<[u64]>>,
+    out: &mut Vec<u64>,
 ) -> R<()> {
     // Each choice that passes its leading guards runs on a copy of the
     // state and locals; the copies' buffers are reused from choice to
@@ -1953,7 +1943,7 @@ fn pick_from(
     k: &Cont,
     st: &[u64],
     loc: &mut [u64],
-    out: &mut Vec<Box<[u64]>>,
+    out: &mut Vec<u64>,
     s2: &mut Vec<u64>,
     l2: &mut Vec<u64>,
 ) -> R<()> {
