@@ -38,12 +38,12 @@ pub type State = Box<[u64]>;
 pub struct Step {
     pub action: u32,
     /// Kept inline (a step is made for every binding that has successors,
-    /// and actions rarely have more than three parameters).
+    /// and actions rarely have more than two parameters).
     pub args: Args,
 }
 
 /// The parameter values of a step.
-pub type Args = smallvec::SmallVec<[Value; 3]>;
+pub type Args = smallvec::SmallVec<[Value; 2]>;
 
 /// An error found while running the spec, with the step it happened in
 /// (none while computing initial states or checking a formula).
