@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::Model;
 use super::liveness::{self, Fair, Graph, Lasso, Property, UNFAIR};
-use super::store::{NO_PARENT, Store, fingerprint};
+use super::store::{NO_PARENT, SHARDS, Store, fingerprint};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -146,6 +146,8 @@ struct Succ<M: Model> {
     state: M::State,
     fp: u64,
     inside: Result<bool, M::Error>,
+    /// Added to the store as a new state (by `Store::add_all`).
+    new: bool,
     /// The invariant check, made for the successors the merge may need it
     /// for: those outside the constraints, and the first occurrence in the
     /// batch of each state not stored before it.
@@ -211,6 +213,7 @@ fn expand<M: Model>(
                 state: state.unwrap_or_else(|| model.unpack(words)),
                 fp,
                 inside,
+                new: false,
                 violated: None,
             });
         }
@@ -637,6 +640,36 @@ where
             } else {
                 todo.iter().map(|t| expand_one(t.2)).collect()
             };
+            // Breadth-first on several workers (without a state graph), the
+            // store takes the batch's fingerprints now, shard by shard in
+            // parallel, each shard in batch order: a successor is new exactly
+            // where one thread, merging in order, would find it new. The merge
+            // below then only numbers the new states, in order. (A run that
+            // stops in this batch has also added the fingerprints after the
+            // stop: unnumbered, they change nothing but the table's size.)
+            let sharded = parallel && graph.is_none();
+            // The fingerprints added, in batch order; the first `logged` of
+            // them are numbered.
+            let mut added: Vec<u64> = Vec::new();
+            let mut logged = 0;
+            if sharded {
+                let mut buckets: Vec<Vec<(u64, (u32, u32))>> = vec![Vec::new(); SHARDS];
+                for (e, exp) in expansions.iter().enumerate() {
+                    for (k, sc) in exp.succ.iter().flatten().enumerate() {
+                        if matches!(sc.inside, Ok(true)) {
+                            buckets[Store::shard(sc.fp)].push((sc.fp, (e as u32, k as u32)));
+                        }
+                    }
+                }
+                let mut new: Vec<(u32, u32)> = store.add_all(buckets).concat();
+                new.sort_unstable();
+                for &(e, k) in &new {
+                    if let Ok(v) = &mut expansions[e as usize].succ {
+                        v[k as usize].new = true;
+                        added.push(v[k as usize].fp);
+                    }
+                }
+            }
             // Which successors need their invariants checked: a state new to the
             // store is checked once, at its first occurrence in the batch (many
             // successors in a batch are the same state).
@@ -647,6 +680,7 @@ where
                     Ok(v) => v
                         .iter()
                         .map(|sc| match sc.inside {
+                            Ok(true) if sharded => sc.new,
                             Ok(true) => first_in_batch.insert(sc.fp),
                             Ok(false) => true,
                             Err(_) => false,
@@ -676,13 +710,23 @@ where
                     .zip(&needs_check)
                     .for_each(|(e, f)| check_some(e, f));
             }
+            // A stop in this batch: whatever the store took of the batch
+            // beyond the stop goes, so the table is the one a single
+            // thread leaves (its size is reported).
+            macro_rules! stop {
+                ($verdict:expr, $trace:expr) => {{
+                    let (verdict, trace) = ($verdict, $trace);
+                    store.forget(&added[logged..]);
+                    return finish(&store, stats, depth, verdict, trace);
+                }};
+            }
             // Merge, in order, exactly as one thread would.
             for (&(cur, level, _), exp) in todo.iter().zip(expansions) {
                 let succ = match exp.succ {
                     Ok(v) => v,
                     Err(e) => {
                         let t = trace_to(&store, cur, None);
-                        return finish(&store, stats, depth, Verdict::Error(e), t);
+                        stop!(Verdict::Error(e), t);
                     }
                 };
                 stats.generated += succ.len() as u64 + exp.already_stored;
@@ -690,11 +734,11 @@ where
                     None | Some(Ok(true)) => {}
                     Some(Ok(false)) => {
                         let t = trace_to(&store, cur, None);
-                        return finish(&store, stats, depth, Verdict::Deadlock, t);
+                        stop!(Verdict::Deadlock, t);
                     }
                     Some(Err(e)) => {
                         let t = trace_to(&store, cur, None);
-                        return finish(&store, stats, depth, Verdict::Error(e), t);
+                        stop!(Verdict::Error(e), t);
                     }
                 }
                 let mut pushed = Vec::new();
@@ -708,21 +752,24 @@ where
                         Ok(b) => b,
                         Err(e) => {
                             let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, depth, Verdict::Error(e), tr);
+                            stop!(Verdict::Error(e), tr);
                         }
                     };
                     // A state outside the constraints is checked, never stored.
-                    let new = if inside {
-                        store.insert(sc.fp, cur, sc.position)
-                    } else {
-                        None
+                    let new = match (inside, sharded) {
+                        (false, _) => None,
+                        (true, true) => sc.new.then(|| {
+                            logged += 1;
+                            store.log(cur, sc.position)
+                        }),
+                        (true, false) => store.insert(sc.fp, cur, sc.position),
                     };
                     if let (Some(g), true) = (&mut graph, inside) {
                         if new.is_some()
                             && let Err(e) = g.state(model, sc.fp, &sc.state)
                         {
                             let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            return finish(&store, stats, depth, Verdict::Error(e), tr);
+                            stop!(Verdict::Error(e), tr);
                         }
                         g.edge(model, cur, sc.fp, &sc.label);
                     }
@@ -742,7 +789,7 @@ where
                     };
                     if let Some(v) = verdict {
                         let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        return finish(&store, stats, depth, v, tr);
+                        stop!(v, tr);
                     }
                     let Some(i) = new else {
                         continue;
@@ -755,13 +802,7 @@ where
                     if let Some(m) = cfg.max_states
                         && store.len() as u64 >= m
                     {
-                        return finish(
-                            &store,
-                            stats,
-                            depth,
-                            Verdict::Incomplete(Limit::States),
-                            Vec::new(),
-                        );
+                        stop!(Verdict::Incomplete(Limit::States), Vec::new());
                     }
                 }
                 // Depth-first, the first successor is expanded first.

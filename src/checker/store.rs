@@ -75,6 +75,8 @@ pub fn fingerprint<S: Hash + ?Sized>(s: &S) -> u64 {
 }
 
 const SHARD_BITS: u32 = 8;
+/// The number of shards of the fingerprint table.
+pub const SHARDS: usize = 1 << SHARD_BITS;
 const MIN_SLOTS: usize = 8;
 
 /// One shard of the fingerprint table.
@@ -113,8 +115,68 @@ impl Shard {
         }
     }
 
+    /// Adds `key` if absent; whether it was.
+    fn add(&mut self, key: u64) -> bool {
+        let mut i = self.probe(key);
+        if self.slots[i] == key {
+            return false;
+        }
+        if (self.len + 1) * 20 > self.slots.len() * 17 {
+            self.grow();
+            i = self.probe(key);
+        }
+        self.slots[i] = key;
+        self.len += 1;
+        true
+    }
+
+    /// Removes `key` (stored), moving back the keys probed past it.
+    fn remove(&mut self, key: u64) {
+        let n = self.slots.len();
+        let mut hole = self.probe(key);
+        if self.slots[hole] != key {
+            return;
+        }
+        self.slots[hole] = 0;
+        self.len -= 1;
+        let mut j = hole;
+        loop {
+            j = if j + 1 == n { 0 } else { j + 1 };
+            let k = self.slots[j];
+            if k == 0 {
+                return;
+            }
+            // `k` stays unless the hole lies on its way from home to `j`.
+            let h = self.home(k);
+            let stays = if hole <= j {
+                hole < h && h <= j
+            } else {
+                hole < h || h <= j
+            };
+            if !stays {
+                self.slots[hole] = k;
+                self.slots[j] = 0;
+                hole = j;
+            }
+        }
+    }
+
+    /// The size a shard holding `len` keys has when they were added one by
+    /// one, so that a shard's size does not depend on keys added and
+    /// removed since.
+    fn size_for(len: usize) -> usize {
+        let mut cap = MIN_SLOTS;
+        while len * 20 > cap * 17 {
+            cap += cap.div_ceil(5);
+        }
+        cap
+    }
+
     fn grow(&mut self) {
-        let cap = self.slots.len() + self.slots.len().div_ceil(5);
+        self.resize(self.slots.len() + self.slots.len().div_ceil(5));
+    }
+
+    fn resize(&mut self, cap: usize) {
         let old = std::mem::replace(self, Shard::new(cap));
         for &k in old.slots.iter().filter(|&&k| k != 0) {
             let i = self.probe(k);
@@ -242,21 +304,61 @@ impl Store {
     /// state's index if it was new.
     pub fn insert(&mut self, fp: u64, parent: u32, position: u32) -> Option<u32> {
         let k = key(fp);
-        let shard = &mut self.shards[shard_of(k)];
-        let mut i = shard.probe(k);
-        if shard.slots[i] == k {
-            return None;
+        self.shards[shard_of(k)]
+            .add(k)
+            .then(|| self.log(parent, position))
+    }
+
+    /// The shard (of [`SHARDS`]) a fingerprint belongs to.
+    pub fn shard(fp: u64) -> usize {
+        shard_of(key(fp))
+    }
+
+    /// Adds fingerprints without logging them: bucket `i` holds those of
+    /// shard `i`, each with a tag. The shards take theirs in parallel, each
+    /// in the order given. Returns, per bucket, the tags of the
+    /// fingerprints that were new (not stored, nor earlier in the bucket).
+    /// The caller then logs each new state with [`Store::log`], in the
+    /// order the states are to be numbered.
+    pub fn add_all<T: Send>(&mut self, buckets: Vec<Vec<(u64, T)>>) -> Vec<Vec<T>> {
+        use rayon::prelude::*;
+        self.shards
+            .par_iter_mut()
+            .zip(buckets)
+            .map(|(shard, bucket)| {
+                bucket
+                    .into_iter()
+                    .filter_map(|(fp, tag)| shard.add(key(fp)).then_some(tag))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Removes fingerprints that [`Store::add_all`] added but that were
+    /// not logged (a run stopped in their batch), leaving the table as if
+    /// they had never been added: same contents, same size.
+    pub fn forget(&mut self, fps: &[u64]) {
+        let mut touched = vec![false; SHARDS];
+        for &fp in fps {
+            let k = key(fp);
+            self.shards[shard_of(k)].remove(k);
+            touched[shard_of(k)] = true;
         }
-        if (shard.len + 1) * 20 > shard.slots.len() * 17 {
-            shard.grow();
-            i = shard.probe(k);
+        for (shard, _) in self.shards.iter_mut().zip(touched).filter(|(_, t)| *t) {
+            let cap = Shard::size_for(shard.len);
+            if cap != shard.slots.len() {
+                shard.resize(cap);
+            }
         }
-        shard.slots[i] = k;
-        shard.len += 1;
+    }
+
+    /// Logs how the next state (whose fingerprint is added) was reached;
+    /// returns its index.
+    pub fn log(&mut self, parent: u32, position: u32) -> u32 {
         let index = self.log.len;
         assert!(index < NO_PARENT, "more than 2^32 - 1 states");
         self.log.push(parent, position);
-        Some(index)
+        index
     }
 
     pub fn contains(&self, fp: u64) -> bool {

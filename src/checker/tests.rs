@@ -354,3 +354,40 @@ fn store_keeps_every_fingerprint_and_the_way_to_it() {
     let b = st.bytes_per_state();
     assert!((11.0..13.5).contains(&b), "{b} bytes per state");
 }
+
+#[test]
+fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
+    use super::store::{SHARDS, Store, fingerprint};
+    // One thread inserting 0..n, against add_all of 0..n plus extras that
+    // are then forgotten (a run stopping mid-batch): the same states, the
+    // same table size, and the extras gone.
+    let n = 50_000u32;
+    let mut one = Store::default();
+    for i in 0..n {
+        one.insert(fingerprint(&i), 0, 0);
+    }
+    let mut par = Store::default();
+    let mut buckets: Vec<Vec<(u64, u32)>> = vec![Vec::new(); SHARDS];
+    // Each state twice (only the first counts), extras after them.
+    for i in (0..n).chain(0..n).chain(n..n + 9_000) {
+        let fp = fingerprint(&i);
+        buckets[Store::shard(fp)].push((fp, i));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut new: Vec<u32> = pool.install(|| par.add_all(buckets)).concat();
+    new.sort_unstable();
+    assert_eq!(new, (0..n + 9_000).collect::<Vec<_>>());
+    for _ in 0..n {
+        par.log(0, 0);
+    }
+    let extras: Vec<u64> = (n..n + 9_000).map(|i| fingerprint(&i)).collect();
+    par.forget(&extras);
+    assert_eq!(par.len(), one.len());
+    assert_eq!(par.bytes_per_state(), one.bytes_per_state());
+    for i in 0..n + 9_000 {
+        assert_eq!(par.contains(fingerprint(&i)), i < n, "state {i}");
+    }
+}
