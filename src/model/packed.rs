@@ -407,6 +407,9 @@ pub struct QuantX {
     /// The body (unplanned), or what the conjuncts imply (planned `forall`).
     then: Option<X>,
     planned: bool,
+    /// Planned: per name, whether binding it and on does not depend on the
+    /// names before (see `independent`).
+    independent: Vec<bool>,
 }
 
 /// What a name ranges over.
@@ -1345,6 +1348,7 @@ impl Compiler<'_, '_> {
         let qx = match plan_for(q, bs, body) {
             Some((cs, ready, then)) => QuantX {
                 forall,
+                independent: independent(bs, &cs, &ready, then),
                 binders,
                 conjuncts: cs
                     .iter()
@@ -1364,10 +1368,43 @@ impl Compiler<'_, '_> {
                 ready: Vec::new(),
                 then: Some(self.bool_expr(body)?),
                 planned: false,
+                independent: Vec::new(),
             },
         };
         Some(X::Quant(Box::new(qx)))
     }
+}
+
+/// For a planned quantifier: for each name after the first, whether what
+/// is left to do once it is reached (the conjuncts not yet tested, the
+/// implication's conclusion, the later names' sets) uses none of the names
+/// before it. Then its outcome is the same for every binding of those, and
+/// is computed once: `exists a, b in RM: P(a) and Q(b)` tests `Q` on each
+/// `b` once, not once per `a` that has `P`.
+fn independent(
+    bs: &[(LocalId, TExpr)],
+    cs: &[&TExpr],
+    ready: &[usize],
+    then: Option<&TExpr>,
+) -> Vec<bool> {
+    let uses = |e: &TExpr, names: &[(LocalId, TExpr)]| {
+        let mut found = false;
+        crate::sema::program::each_subexpr(e, &mut |x| {
+            if let TExprKind::Local(l) = x.kind {
+                found |= names.iter().any(|(n, _)| *n == l);
+            }
+        });
+        found
+    };
+    (0..bs.len())
+        .map(|i| {
+            let outer = &bs[..i];
+            i > 0
+                && !cs[ready[i - 1]..].iter().any(|c| uses(c, outer))
+                && !then.is_some_and(|t| uses(t, outer))
+                && !bs[i..].iter().any(|(_, set)| uses(set, outer))
+        })
+        .collect()
 }
 
 /// The type of a binary set operation's operands, if they agree.
@@ -1787,11 +1824,40 @@ fn each(
 
 impl QuantX {
     fn ev(&self, st: &[u64], loc: &mut [u64]) -> R<bool> {
-        self.bind(0, 0, st, loc)
+        let mut known: smallvec::SmallVec<[Option<bool>; 4]> =
+            smallvec::smallvec![None; self.binders.len()];
+        self.bind(0, 0, st, loc, &mut known)
     }
 
-    /// Binds name `at` and on, the first `done` conjuncts having held.
-    fn bind(&self, at: usize, done: usize, st: &[u64], loc: &mut [u64]) -> R<bool> {
+    /// Binds name `at` and on, the first `done` conjuncts having held;
+    /// `known` keeps the outcome from `at` on where it does not depend on
+    /// the names before.
+    fn bind(
+        &self,
+        at: usize,
+        done: usize,
+        st: &[u64],
+        loc: &mut [u64],
+        known: &mut [Option<bool>],
+    ) -> R<bool> {
+        if let Some(&Some(r)) = known.get(at) {
+            return Ok(r);
+        }
+        let r = self.bind_each(at, done, st, loc, known)?;
+        if self.independent.get(at) == Some(&true) {
+            known[at] = Some(r);
+        }
+        Ok(r)
+    }
+
+    fn bind_each(
+        &self,
+        at: usize,
+        done: usize,
+        st: &[u64],
+        loc: &mut [u64],
+        known: &mut [Option<bool>],
+    ) -> R<bool> {
         let Some((slot, it)) = self.binders.get(at) else {
             return match &self.then {
                 Some(t) => t.holds(st, loc),
@@ -1811,7 +1877,7 @@ impl QuantX {
             // A false conjunct settles every binding below: `exists`
             // finds nothing there, and `forall`'s implication holds.
             let r = if holds {
-                self.bind(at + 1, upto, st, loc)?
+                self.bind(at + 1, upto, st, loc, known)?
             } else {
                 self.forall
             };
