@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::Model;
 use super::liveness::{self, Fair, Graph, Lasso, Property, UNFAIR};
-use super::store::{NO_PARENT, SHARDS, Store, fingerprint};
+use super::store::{NO_PARENT, Store, fingerprint};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -653,15 +653,20 @@ where
             let mut added: Vec<u64> = Vec::new();
             let mut logged = 0;
             if sharded {
-                let mut buckets: Vec<Vec<(u64, (u32, u32))>> = vec![Vec::new(); SHARDS];
+                let mut candidates: Vec<(u64, (u32, u32))> = Vec::new();
                 for (e, exp) in expansions.iter().enumerate() {
                     for (k, sc) in exp.succ.iter().flatten().enumerate() {
                         if matches!(sc.inside, Ok(true)) {
-                            buckets[Store::shard(sc.fp)].push((sc.fp, (e as u32, k as u32)));
+                            candidates.push((sc.fp, (e as u32, k as u32)));
                         }
                     }
                 }
-                let mut new: Vec<(u32, u32)> = store.add_all(buckets).concat();
+                let each = |f: &mut dyn FnMut(u64, (u32, u32))| {
+                    for &(fp, tag) in &candidates {
+                        f(fp, tag);
+                    }
+                };
+                let mut new: Vec<(u32, u32)> = store.add_all(cfg.workers, &each).concat();
                 new.sort_unstable();
                 for &(e, k) in &new {
                     if let Ok(v) = &mut expansions[e as usize].succ {

@@ -314,22 +314,34 @@ impl Store {
         shard_of(key(fp))
     }
 
-    /// Adds fingerprints without logging them: bucket `i` holds those of
-    /// shard `i`, each with a tag. The shards take theirs in parallel, each
-    /// in the order given. Returns, per bucket, the tags of the
-    /// fingerprints that were new (not stored, nor earlier in the bucket).
-    /// The caller then logs each new state with [`Store::log`], in the
-    /// order the states are to be numbered.
-    pub fn add_all<T: Send>(&mut self, buckets: Vec<Vec<(u64, T)>>) -> Vec<Vec<T>> {
+    /// Adds fingerprints without logging them. `each` calls its argument
+    /// with every fingerprint to add, with a tag, in order; it is called
+    /// once per group of shards, `groups` groups taking theirs in parallel
+    /// (each group keeps the fingerprints of its shards, in order).
+    /// Returns, per group, the tags of the fingerprints that were new (not
+    /// stored, nor earlier in the order), in order. The caller then logs
+    /// each new state with [`Store::log`], in the order the states are to
+    /// be numbered.
+    pub fn add_all<T: Send>(
+        &mut self,
+        groups: usize,
+        each: &(dyn Fn(&mut dyn FnMut(u64, T)) + Sync),
+    ) -> Vec<Vec<T>> {
         use rayon::prelude::*;
+        let per = SHARDS.div_ceil(groups.clamp(1, SHARDS));
         self.shards
-            .par_iter_mut()
-            .zip(buckets)
-            .map(|(shard, bucket)| {
-                bucket
-                    .into_iter()
-                    .filter_map(|(fp, tag)| shard.add(key(fp)).then_some(tag))
-                    .collect()
+            .par_chunks_mut(per)
+            .enumerate()
+            .map(|(g, shards)| {
+                let mut new = Vec::new();
+                each(&mut |fp, tag| {
+                    let k = key(fp);
+                    let s = shard_of(k);
+                    if s / per == g && shards[s % per].add(k) {
+                        new.push(tag);
+                    }
+                });
+                new
             })
             .collect()
     }

@@ -357,7 +357,7 @@ fn store_keeps_every_fingerprint_and_the_way_to_it() {
 
 #[test]
 fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
-    use super::store::{SHARDS, Store, fingerprint};
+    use super::store::{Store, fingerprint};
     // One thread inserting 0..n, against add_all of 0..n plus extras that
     // are then forgotten (a run stopping mid-batch): the same states, the
     // same table size, and the extras gone.
@@ -367,17 +367,17 @@ fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
         one.insert(fingerprint(&i), 0, 0);
     }
     let mut par = Store::default();
-    let mut buckets: Vec<Vec<(u64, u32)>> = vec![Vec::new(); SHARDS];
     // Each state twice (only the first counts), extras after them.
-    for i in (0..n).chain(0..n).chain(n..n + 9_000) {
-        let fp = fingerprint(&i);
-        buckets[Store::shard(fp)].push((fp, i));
-    }
+    let each = |f: &mut dyn FnMut(u64, u32)| {
+        for i in (0..n).chain(0..n).chain(n..n + 9_000) {
+            f(fingerprint(&i), i);
+        }
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
-    let mut new: Vec<u32> = pool.install(|| par.add_all(buckets)).concat();
+    let mut new: Vec<u32> = pool.install(|| par.add_all(3, &each)).concat();
     new.sort_unstable();
     assert_eq!(new, (0..n + 9_000).collect::<Vec<_>>());
     for _ in 0..n {
