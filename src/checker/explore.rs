@@ -661,12 +661,7 @@ where
                         }
                     }
                 }
-                let each = |f: &mut dyn FnMut(u64, (u32, u32))| {
-                    for &(fp, tag) in &candidates {
-                        f(fp, tag);
-                    }
-                };
-                let mut new: Vec<(u32, u32)> = store.add_all(cfg.workers, &each).concat();
+                let mut new: Vec<(u32, u32)> = store.add_all(cfg.workers, &candidates).concat();
                 new.sort_unstable();
                 for &(e, k) in &new {
                     if let Ok(v) = &mut expansions[e as usize].succ {

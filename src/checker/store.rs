@@ -314,18 +314,16 @@ impl Store {
         shard_of(key(fp))
     }
 
-    /// Adds fingerprints without logging them. `each` calls its argument
-    /// with every fingerprint to add, with a tag, in order; it is called
-    /// once per group of shards, `groups` groups taking theirs in parallel
-    /// (each group keeps the fingerprints of its shards, in order).
-    /// Returns, per group, the tags of the fingerprints that were new (not
-    /// stored, nor earlier in the order), in order. The caller then logs
-    /// each new state with [`Store::log`], in the order the states are to
-    /// be numbered.
-    pub fn add_all<T: Send>(
+    /// Adds fingerprints without logging them, each with a tag, in order.
+    /// The shards are split into `groups` groups that take theirs in
+    /// parallel, each scanning the whole list. Returns, per group, the
+    /// tags of the fingerprints that were new (not stored, nor earlier in
+    /// the list), in order. The caller then logs each new state with
+    /// [`Store::log`], in the order the states are to be numbered.
+    pub fn add_all<T: Copy + Send + Sync>(
         &mut self,
         groups: usize,
-        each: &(dyn Fn(&mut dyn FnMut(u64, T)) + Sync),
+        fps: &[(u64, T)],
     ) -> Vec<Vec<T>> {
         use rayon::prelude::*;
         let per = SHARDS.div_ceil(groups.clamp(1, SHARDS));
@@ -334,13 +332,13 @@ impl Store {
             .enumerate()
             .map(|(g, shards)| {
                 let mut new = Vec::new();
-                each(&mut |fp, tag| {
+                for &(fp, tag) in fps {
                     let k = key(fp);
                     let s = shard_of(k);
                     if s / per == g && shards[s % per].add(k) {
                         new.push(tag);
                     }
-                });
+                }
                 new
             })
             .collect()

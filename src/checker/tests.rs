@@ -368,16 +368,16 @@ fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
     }
     let mut par = Store::default();
     // Each state twice (only the first counts), extras after them.
-    let each = |f: &mut dyn FnMut(u64, u32)| {
-        for i in (0..n).chain(0..n).chain(n..n + 9_000) {
-            f(fingerprint(&i), i);
-        }
-    };
+    let fps: Vec<(u64, u32)> = (0..n)
+        .chain(0..n)
+        .chain(n..n + 9_000)
+        .map(|i| (fingerprint(&i), i))
+        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap();
-    let mut new: Vec<u32> = pool.install(|| par.add_all(3, &each)).concat();
+    let mut new: Vec<u32> = pool.install(|| par.add_all(3, &fps)).concat();
     new.sort_unstable();
     assert_eq!(new, (0..n + 9_000).collect::<Vec<_>>());
     for _ in 0..n {
