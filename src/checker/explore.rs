@@ -578,7 +578,7 @@ where
     };
     // A batch large enough to keep the workers busy; one state at a time
     // on a single thread (batching buys nothing there).
-    let batch = if pool.is_some() { 512 } else { 1 };
+    let batch = if pool.is_some() { 1024 } else { 1 };
 
     let parallel = pool.is_some();
     // With a pool, the whole search runs on it: the thread that merges is
