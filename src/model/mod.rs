@@ -471,6 +471,8 @@ impl Model for CompiledModel<'_> {
         self.successors_as(s, out, true)
     }
 
+    /// Each binding runs on packed states where its action compiled, else
+    /// on values; successors are written straight into `words`.
     fn packed_successors(
         &self,
         s: &State,
@@ -478,7 +480,80 @@ impl Model for CompiledModel<'_> {
         words: &mut Vec<u64>,
         runs: &mut Vec<(Step, u32)>,
     ) -> Result<(), ModelError> {
-        self.successors_flat(s, canonical, words, runs)
+        // Canonical forms computed on values need the successors' values.
+        let by_values = canonical && self.symmetry.is_some() && self.packed.is_none();
+        let fast = self.fast.as_ref().filter(|_| !by_values);
+        let width = self.state_words();
+        let mut vars = None;
+        let mut loc: smallvec::SmallVec<[u64; 32]> =
+            smallvec::smallvec![0; fast.map_or(0, |f| f.slots)];
+        let mut work: smallvec::SmallVec<[u64; 8]> = smallvec::SmallVec::new();
+        for (ai, a) in self.prog.actions.iter().enumerate() {
+            let Some(ax) = fast.and_then(|f| f.actions[ai].as_ref()) else {
+                let vars = vars.get_or_insert_with(|| self.decode(s));
+                self.for_each_binding(ai, a, &mut |args: &[Value]| {
+                    self.run_binding(s, vars, ai, a, args, words, runs, canonical)
+                })?;
+                continue;
+            };
+            let doms = &self.params[ai];
+            self.for_each_index(ai, &mut |idx: &[usize]| {
+                for (k, &i) in idx.iter().enumerate() {
+                    loc[k] = ax.params[k].codes[i];
+                }
+                let args = || -> Args {
+                    idx.iter()
+                        .zip(doms)
+                        .map(|(&i, d)| d.values[i].clone())
+                        .collect()
+                };
+                let mut enabled = Ok(true);
+                for g in &ax.guards {
+                    match g.holds(s, &mut loc) {
+                        Ok(true) => {}
+                        other => {
+                            enabled = other;
+                            break;
+                        }
+                    }
+                }
+                let from = words.len();
+                let ran = match (enabled, &ax.body) {
+                    (Ok(false), _) => return Ok(()),
+                    (Ok(true), Some(body)) => {
+                        work.clear();
+                        work.extend_from_slice(s);
+                        packed::run_body(&body[ax.guards.len()..], &mut work, &mut loc, words)
+                    }
+                    _ => Err(packed::Bail),
+                };
+                if ran.is_err() {
+                    // Not compiled, or an error to report: the value
+                    // evaluator runs this binding from the start.
+                    words.truncate(from);
+                    let vars = vars.get_or_insert_with(|| self.decode(s));
+                    return self.run_binding(s, vars, ai, a, &args(), words, runs, canonical);
+                }
+                let n = (words.len() - from) / width;
+                if n == 0 {
+                    return Ok(());
+                }
+                if let (Some(p), true) = (&self.packed, canonical) {
+                    for st in words[from..].chunks_exact_mut(width) {
+                        if let Some(c) = p.canonical(st) {
+                            st.copy_from_slice(&c);
+                        }
+                    }
+                }
+                let label = Step {
+                    action: ai as u32,
+                    args: args(),
+                };
+                runs.push((label, n as u32));
+                Ok(())
+            })?;
+        }
+        Ok(())
     }
 
     fn has_constraints(&self) -> bool {
@@ -602,7 +677,7 @@ impl CompiledModel<'_> {
         canonical: bool,
     ) -> Result<(), ModelError> {
         let (mut words, mut runs) = (Vec::new(), Vec::new());
-        let made = self.successors_flat(s, canonical, &mut words, &mut runs);
+        let made = self.packed_successors(s, canonical, &mut words, &mut runs);
         let mut chunks = words.chunks_exact(self.state_words());
         for (label, n) in runs {
             for st in chunks.by_ref().take(n as usize) {
@@ -610,93 +685,6 @@ impl CompiledModel<'_> {
             }
         }
         made
-    }
-
-    /// Every successor of `s` (canonical ones if `canonical` and symmetry
-    /// is on), packed into `words`, with their steps as runs (a step and
-    /// how many successors in a row it leads to). Each binding runs on
-    /// packed states where its action compiled, else on values.
-    fn successors_flat(
-        &self,
-        s: &State,
-        canonical: bool,
-        words: &mut Vec<u64>,
-        runs: &mut Vec<(Step, u32)>,
-    ) -> Result<(), ModelError> {
-        // Canonical forms computed on values need the successors' values.
-        let by_values = canonical && self.symmetry.is_some() && self.packed.is_none();
-        let fast = self.fast.as_ref().filter(|_| !by_values);
-        let width = self.state_words();
-        let mut vars = None;
-        let mut loc: smallvec::SmallVec<[u64; 32]> =
-            smallvec::smallvec![0; fast.map_or(0, |f| f.slots)];
-        let mut work: smallvec::SmallVec<[u64; 8]> = smallvec::SmallVec::new();
-        for (ai, a) in self.prog.actions.iter().enumerate() {
-            let Some(ax) = fast.and_then(|f| f.actions[ai].as_ref()) else {
-                let vars = vars.get_or_insert_with(|| self.decode(s));
-                self.for_each_binding(ai, a, &mut |args: &[Value]| {
-                    self.run_binding(s, vars, ai, a, args, words, runs, canonical)
-                })?;
-                continue;
-            };
-            let doms = &self.params[ai];
-            self.for_each_index(ai, &mut |idx: &[usize]| {
-                for (k, &i) in idx.iter().enumerate() {
-                    loc[k] = ax.params[k].codes[i];
-                }
-                let args = || -> Args {
-                    idx.iter()
-                        .zip(doms)
-                        .map(|(&i, d)| d.values[i].clone())
-                        .collect()
-                };
-                let mut enabled = Ok(true);
-                for g in &ax.guards {
-                    match g.holds(s, &mut loc) {
-                        Ok(true) => {}
-                        other => {
-                            enabled = other;
-                            break;
-                        }
-                    }
-                }
-                let from = words.len();
-                let ran = match (enabled, &ax.body) {
-                    (Ok(false), _) => return Ok(()),
-                    (Ok(true), Some(body)) => {
-                        work.clear();
-                        work.extend_from_slice(s);
-                        packed::run_body(&body[ax.guards.len()..], &mut work, &mut loc, words)
-                    }
-                    _ => Err(packed::Bail),
-                };
-                if ran.is_err() {
-                    // Not compiled, or an error to report: the value
-                    // evaluator runs this binding from the start.
-                    words.truncate(from);
-                    let vars = vars.get_or_insert_with(|| self.decode(s));
-                    return self.run_binding(s, vars, ai, a, &args(), words, runs, canonical);
-                }
-                let n = (words.len() - from) / width;
-                if n == 0 {
-                    return Ok(());
-                }
-                if let (Some(p), true) = (&self.packed, canonical) {
-                    for st in words[from..].chunks_exact_mut(width) {
-                        if let Some(c) = p.canonical(st) {
-                            st.copy_from_slice(&c);
-                        }
-                    }
-                }
-                let label = Step {
-                    action: ai as u32,
-                    args: args(),
-                };
-                runs.push((label, n as u32));
-                Ok(())
-            })?;
-        }
-        Ok(())
     }
 
     /// The successors of one binding of action `ai`, by the value evaluator.

@@ -810,12 +810,19 @@ impl Compiler<'_, '_> {
     /// A comprehension of a set with more than 64 (and at most
     /// `MAX_WIDE`) possible elements, and the words its bits take.
     fn wide_comp(&mut self, e: &TExpr) -> Option<(Comp, usize)> {
+        let c = self.comp(e, 65..=MAX_WIDE)?;
+        let words = c.table.codes.len().div_ceil(64);
+        Some((c, words))
+    }
+
+    /// A set comprehension whose element type has a number of values in
+    /// `sizes`.
+    fn comp(&mut self, e: &TExpr, sizes: std::ops::RangeInclusive<usize>) -> Option<Comp> {
         let (TExprKind::SetComp(body, bs, filter), Type::Set(et)) = (&e.kind, &e.ty) else {
             return None;
         };
         let table = self.table(et)?;
-        let n = table.codes.len();
-        (n > 64 && n <= MAX_WIDE).then_some(())?;
+        sizes.contains(&table.codes.len()).then_some(())?;
         let binders = self.binders_if(bs, filter.as_deref())?;
         let filter = match filter {
             Some(f) => Some(self.bool_expr(f)?),
@@ -823,13 +830,12 @@ impl Compiler<'_, '_> {
         };
         let et = (**et).clone();
         let body = self.expr_at(body, &et)?;
-        let c = Comp {
+        Some(Comp {
             binders,
             filter,
             body,
             table,
-        };
-        Some((c, n.div_ceil(64)))
+        })
     }
 
     /// The wide set a local holds, if it holds one.
@@ -1142,24 +1148,7 @@ impl Compiler<'_, '_> {
             K::Call(f, args) => self.call(*f, args)?,
             K::Builtin(b, args) => self.builtin(b, args, &e.ty)?,
             K::Quant(q, bs, body) => self.quant(*q, bs, body)?,
-            K::SetComp(body, bs, filter) => {
-                let Type::Set(et) = &e.ty else { return None };
-                let table = self.table(et)?;
-                (table.codes.len() <= 64).then_some(())?;
-                let binders = self.binders_if(bs, filter.as_deref())?;
-                let filter = match filter {
-                    Some(f) => Some(self.bool_expr(f)?),
-                    None => None,
-                };
-                let et = (**et).clone();
-                let body = self.expr_at(body, &et)?;
-                X::SetComp(Box::new(Comp {
-                    binders,
-                    filter,
-                    body,
-                    table,
-                }))
-            }
+            K::SetComp(..) => X::SetComp(Box::new(self.comp(e, 0..=64)?)),
             K::Choose(l, set, pred) => X::Choose(
                 self.local(*l)?,
                 Box::new(self.iter(set)?),
