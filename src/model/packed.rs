@@ -1919,10 +1919,15 @@ fn run(stmts: &[S], k: &Cont, st: &mut [u64], loc: &mut [u64], out: &mut Vec<u64
                 put_bits(st, off, p.bits, v);
             }
             S::Elems(set, xs, add) => {
+                // Every element is computed on the state as it was (the
+                // value evaluator computes the whole new set first).
+                let mut at: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
                 for x in xs {
-                    let c = x.ev(st, loc)?;
-                    let off = set.place.offset(st, loc)? + set.elems.index(c)?;
-                    put_bits(st, off, 1, *add as u64);
+                    at.push(set.elems.index(x.ev(st, loc)?)?);
+                }
+                let off = set.place.offset(st, loc)?;
+                for i in at {
+                    put_bits(st, off + i, 1, *add as u64);
                 }
             }
             S::MapStore(m) => {
