@@ -645,8 +645,8 @@ where
             // parallel, each shard in batch order: a successor is new exactly
             // where one thread, merging in order, would find it new. The merge
             // below then only numbers the new states, in order. (A run that
-            // stops in this batch has also added the fingerprints after the
-            // stop: unnumbered, they change nothing but the table's size.)
+            // stops in this batch removes the fingerprints added after the
+            // stop again: see `stop!`.)
             let sharded = parallel && graph.is_none();
             // The fingerprints added, in batch order; the first `logged` of
             // them are numbered.

@@ -47,6 +47,9 @@ type R<T> = Result<T, Bail>;
 /// evaluator (the front end rejects recursion, so this is only a bound).
 const MAX_INLINE: usize = 16;
 
+/// The deepest compiled expression (see `Compiler::expr`).
+const MAX_NEST: usize = 256;
+
 /// The most elements a set held in local slots (a wide set) may range over.
 const MAX_WIDE: usize = 4096;
 
@@ -500,6 +503,8 @@ struct Compiler<'p, 'm> {
     next: usize,
     slots: usize,
     depth: usize,
+    /// Expressions being compiled, one inside the other.
+    nest: usize,
 }
 
 /// Compiles what it can of `prog`, given the model's layout.
@@ -515,6 +520,7 @@ pub fn compile(prog: &Program, layouts: &[Layout], offsets: &[usize]) -> Compile
         next: 0,
         slots: 1,
         depth: 0,
+        nest: 0,
     };
     let actions = prog.actions.iter().map(|a| c.action(a)).collect();
     let mut formulas = |fs: &[Formula]| -> Vec<Option<X>> {
@@ -1026,7 +1032,16 @@ impl Compiler<'_, '_> {
     /// `e` compiled; computed now if it reads neither state nor names
     /// (a constant set such as `Majority()`).
     fn expr(&mut self, e: &TExpr) -> Option<X> {
-        let x = self.expr_tree(e)?;
+        // Compiled trees are walked without stack checks: their depth is
+        // bounded here (deeper ones, through nested calls, stay with the
+        // value evaluator, which grows its stack).
+        if self.nest >= MAX_NEST {
+            return None;
+        }
+        self.nest += 1;
+        let x = crate::parser::grow(|| self.expr_tree(e));
+        self.nest -= 1;
+        let x = x?;
         if !matches!(x, X::Const(_))
             && x.closed()
             && let Ok(c) = x.ev(&[], &mut [])
