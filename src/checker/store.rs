@@ -197,17 +197,25 @@ impl Shard {
 /// position as it is. Typical entries take 2 to 3 bytes. Every
 /// [`LOG_BLOCK`] entries, a mark records where the block starts, so finding
 /// an entry decodes at most one block.
+///
+/// The bytes are kept in chunks of [`LOG_CHUNK`] that are never
+/// reallocated (a block never straddles two), so the log grows without
+/// ever holding an old and a new copy of itself: that copy was a tenth of
+/// the peak memory of large runs.
 #[derive(Default)]
 struct Log {
-    bytes: Vec<u8>,
-    /// Per block: the offset of its first entry in `bytes`, and the parent
+    chunks: Vec<Vec<u8>>,
+    /// Per block: its chunk, its first entry's offset there, and the parent
     /// (plus one; 0 for none) of the entry before it.
-    marks: Vec<(u64, u32)>,
+    marks: Vec<(u32, u32, u32)>,
     len: u32,
     last: u32,
 }
 
 const LOG_BLOCK: u32 = 64;
+const LOG_CHUNK: usize = 1 << 20;
+/// The most bytes a block takes: two varints of at most 5 bytes per entry.
+const LOG_BLOCK_BYTES: usize = LOG_BLOCK as usize * 10;
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -234,33 +242,45 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
 impl Log {
     fn push(&mut self, parent: u32, position: u32) {
         if self.len.is_multiple_of(LOG_BLOCK) {
-            self.marks.push((self.bytes.len() as u64, self.last));
+            let room = self
+                .chunks
+                .last()
+                .is_some_and(|c| c.len() + LOG_BLOCK_BYTES <= LOG_CHUNK);
+            if !room {
+                self.chunks.push(Vec::with_capacity(LOG_CHUNK));
+            }
+            let chunk = self.chunks.len() - 1;
+            let offset = self.chunks[chunk].len();
+            self.marks.push((chunk as u32, offset as u32, self.last));
         }
+        let bytes = self.chunks.last_mut().expect("a chunk is open");
         // Parents are stored plus one, so that "none" is 0.
         let p = parent.wrapping_add(1);
         let delta = i64::from(p) - i64::from(self.last);
-        put_varint(&mut self.bytes, ((delta << 1) ^ (delta >> 63)) as u64);
-        put_varint(&mut self.bytes, u64::from(position));
+        put_varint(bytes, ((delta << 1) ^ (delta >> 63)) as u64);
+        put_varint(bytes, u64::from(position));
         self.last = p;
         self.len += 1;
     }
 
     /// Entry `i`: its parent (or [`NO_PARENT`]) and its position.
     fn get(&self, i: u32) -> (u32, u32) {
-        let (offset, mut last) = self.marks[(i / LOG_BLOCK) as usize];
+        let (chunk, offset, mut last) = self.marks[(i / LOG_BLOCK) as usize];
+        let bytes = &self.chunks[chunk as usize];
         let mut at = offset as usize;
         let mut position = 0;
         for _ in 0..=i % LOG_BLOCK {
-            let z = get_varint(&self.bytes, &mut at);
+            let z = get_varint(bytes, &mut at);
             let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
             last = (i64::from(last) + delta) as u32;
-            position = get_varint(&self.bytes, &mut at) as u32;
+            position = get_varint(bytes, &mut at) as u32;
         }
         (last.wrapping_sub(1), position)
     }
 
     fn bytes(&self) -> usize {
-        self.bytes.len() + self.marks.len() * std::mem::size_of::<(u64, u32)>()
+        self.chunks.iter().map(Vec::len).sum::<usize>()
+            + self.marks.len() * std::mem::size_of::<(u32, u32, u32)>()
     }
 }
 
