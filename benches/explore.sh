@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Explorer benchmarks: fixed models at 1 and 2 workers, release build.
-# Prints distinct states/s, generated states/s, store bytes per state and
-# peak resident memory for each run. Usage: benches/explore.sh [--quick]
+# Prints distinct states/s, generated states/s, store bytes per state,
+# peak resident memory, and peak resident memory per distinct state. Usage: benches/explore.sh [--quick]
 # (--quick skips two-phase commit with 9 RMs, ~10 million states).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ runs=(
 if [[ "${1:-}" != "--quick" ]]; then
   runs+=("2pc-9rm|tests/data/2pc_safety.dsl --const RM=9 --symmetry off")
 fi
-printf '%-14s %7s %11s %12s %9s %12s %14s %9s %9s\n' model workers distinct generated seconds distinct/s generated/s B/state peak_MiB
+printf '%-14s %7s %11s %12s %9s %12s %14s %9s %9s %9s\n' model workers distinct generated seconds distinct/s generated/s B/state peak_MiB RSS_B/st
 for run in "${runs[@]}"; do
   name=${run%%|*}
   args=${run#*|}
@@ -28,7 +28,8 @@ import json, sys
 name, w, peak, j = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 s = j["elapsed_ms"] / 1000 or 1e-9
 print(f'{name:<14} {w:>7} {j["distinct_states"]:>11} {j["generated_states"]:>12} {s:>9.2f} '
-      f'{j["distinct_states"]/s:>12.0f} {j["generated_states"]/s:>14.0f} {j["bytes_per_state"]:>9.1f} {peak/1024:>9.1f}')
+      f'{j["distinct_states"]/s:>12.0f} {j["generated_states"]/s:>14.0f} {j["bytes_per_state"]:>9.1f} {peak/1024:>9.1f} '
+      f'{peak*1024/j["distinct_states"]:>9.1f}')
 PY
   done
 done
