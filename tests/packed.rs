@@ -111,6 +111,16 @@ fn packed_and_value_evaluators_agree_on_every_spec() {
     assert!(compared > 100_000, "{compared} states compared");
 }
 
+/// The parts of a program that run on values (`packed_coverage` lines
+/// with a remark).
+fn on_values(prog: &kripke::sema::Program) -> Vec<String> {
+    let m = CompiledModel::new(prog).unwrap();
+    m.packed_coverage()
+        .into_iter()
+        .filter(|l| l.contains(':'))
+        .collect()
+}
+
 /// The models the benchmarks measure run on packed states entirely: a
 /// change that sends one of their actions back to the value evaluator
 /// shows here, not as a mysterious slowdown.
@@ -122,13 +132,7 @@ fn benchmark_models_run_packed() {
         "tests/conformance/lamport_mutex.dsl",
         "tests/conformance/paxos_commit.dsl",
     ] {
-        let prog = common::program(path, &[]);
-        let m = CompiledModel::new(&prog).unwrap();
-        let slow: Vec<String> = m
-            .packed_coverage()
-            .into_iter()
-            .filter(|l| l.contains(':'))
-            .collect();
+        let slow = on_values(&common::program(path, &[]));
         assert!(slow.is_empty(), "{path}: {slow:?}");
     }
 }
@@ -151,13 +155,7 @@ fn packed_and_value_evaluators_agree_on_corner_cases() {
     ];
     for (i, src) in specs.iter().enumerate() {
         let name = format!("corner case {i}");
-        let prog = common::program_of(src.as_bytes(), &[]);
-        let m = CompiledModel::new(&prog).unwrap();
-        let slow: Vec<String> = m
-            .packed_coverage()
-            .into_iter()
-            .filter(|l| l.contains(':'))
-            .collect();
+        let slow = on_values(&common::program_of(src.as_bytes(), &[]));
         assert!(slow.is_empty(), "{name}: {slow:?}");
         assert!(
             compare_bytes(&name, src.as_bytes(), false, 1000) > 1,
