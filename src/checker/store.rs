@@ -76,7 +76,7 @@ pub fn fingerprint<S: Hash + ?Sized>(s: &S) -> u64 {
 
 const SHARD_BITS: u32 = 8;
 /// The number of shards of the fingerprint table.
-pub const SHARDS: usize = 1 << SHARD_BITS;
+const SHARDS: usize = 1 << SHARD_BITS;
 const MIN_SLOTS: usize = 8;
 
 /// One shard of the fingerprint table.
@@ -327,11 +327,6 @@ impl Store {
         self.shards[shard_of(k)]
             .add(k)
             .then(|| self.log(parent, position))
-    }
-
-    /// The shard (of [`SHARDS`]) a fingerprint belongs to.
-    pub fn shard(fp: u64) -> usize {
-        shard_of(key(fp))
     }
 
     /// Adds fingerprints without logging them, each with a tag, in order.

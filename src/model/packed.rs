@@ -262,8 +262,9 @@ fn table(codes: Vec<u64>) -> Table {
     }
 }
 
+/// `len` bits of a packed state from bit `off` (also symmetry's reader).
 #[inline]
-fn get_bits(st: &[u64], off: usize, len: u32) -> u64 {
+pub(super) fn get_bits(st: &[u64], off: usize, len: u32) -> u64 {
     if len == 0 {
         return 0;
     }
@@ -736,21 +737,8 @@ impl Compiler<'_, '_> {
                 (ok && vl.bits() <= 64).then_some(())?;
                 Some((self.local(*l)?, self.iter(set)?, self.expr_at(body, vt)?))
             }
-            TExprKind::Call(f, args) if self.depth < MAX_INLINE => {
-                let func = &self.prog.functions[*f];
-                let mut xs = Vec::new();
-                for a in args {
-                    xs.push(self.expr(a)?);
-                }
-                let saved = std::mem::take(&mut self.frame);
-                let frame: Vec<usize> = (0..func.locals.len()).map(|_| self.slot()).collect();
-                lets.extend(frame.iter().copied().zip(xs));
-                self.frame = frame;
-                self.depth += 1;
-                let r = self.map_value(&func.body, vt, lets);
-                self.depth -= 1;
-                self.frame = saved;
-                r
+            TExprKind::Call(f, args) => {
+                self.inline(*f, args, lets, |c, body, lets| c.map_value(body, vt, lets))
             }
             _ => None,
         }
@@ -1061,9 +1049,9 @@ impl Compiler<'_, '_> {
             K::NoneLit => X::Const(0),
             K::Local(l) => X::Local(self.local(*l)?),
             K::Var(_) | K::Index(..) | K::Field(..) | K::TupleField(..)
-                if self.expr_place(e).is_some_and(|(_, _, l)| l.bits() <= 64) =>
+                if let Some((place, _, layout)) = self.expr_place(e)
+                    && layout.bits() <= 64 =>
             {
-                let (place, _, layout) = self.expr_place(e)?;
                 X::Load(place, conv_of(&layout)?)
             }
             K::Field(b, i) | K::TupleField(b, i) => {
@@ -1265,6 +1253,25 @@ impl Compiler<'_, '_> {
     }
 
     fn call(&mut self, f: FnId, args: &[TExpr]) -> Option<X> {
+        let mut lets = Vec::new();
+        let mut out = self.inline(f, args, &mut lets, |c, body, _| c.expr(body))?;
+        for (slot, x) in lets.into_iter().rev() {
+            out = X::Let(slot, Box::new(x), Box::new(out));
+        }
+        Some(out)
+    }
+
+    /// Compiles function `f`'s body with `body`, called with `args`: its
+    /// locals get fresh slots, and its parameters' slots and values are
+    /// appended to `lets` (which `body` may extend), to be bound in order
+    /// before the body runs (as the value evaluator binds them).
+    fn inline<T>(
+        &mut self,
+        f: FnId,
+        args: &[TExpr],
+        lets: &mut Vec<(usize, X)>,
+        body: impl FnOnce(&mut Self, &TExpr, &mut Vec<(usize, X)>) -> Option<T>,
+    ) -> Option<T> {
         if self.depth >= MAX_INLINE {
             return None;
         }
@@ -1273,20 +1280,15 @@ impl Compiler<'_, '_> {
         for a in args {
             xs.push(self.expr(a)?);
         }
-        // The function's locals get fresh slots; its parameters are bound
-        // (by `Let`) before the body runs, as the value evaluator does.
         let saved = std::mem::take(&mut self.frame);
         let frame: Vec<usize> = (0..func.locals.len()).map(|_| self.slot()).collect();
-        self.frame = frame.clone();
+        lets.extend(frame.iter().copied().zip(xs));
+        self.frame = frame;
         self.depth += 1;
-        let body = self.expr(&func.body);
+        let r = body(self, &func.body, lets);
         self.depth -= 1;
         self.frame = saved;
-        let mut out = body?;
-        for (i, x) in xs.into_iter().enumerate().rev() {
-            out = X::Let(frame[i], Box::new(x), Box::new(out));
-        }
-        Some(out)
+        r
     }
 
     fn builtin(&mut self, b: &Builtin, args: &[TExpr], ty: &Type) -> Option<X> {

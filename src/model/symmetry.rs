@@ -43,6 +43,7 @@ use std::sync::Arc;
 use crate::sema::program::Program;
 use crate::sema::types::Type;
 
+use super::packed::get_bits;
 use super::value::Value;
 
 /// Stands for the member whose view is being built.
@@ -423,15 +424,6 @@ pub struct Packed {
     groups: Vec<Vec<Vec<(u64, usize, u32)>>>,
     /// The bits that belong to some member's group.
     owned: Vec<u64>,
-}
-
-fn get_bits(words: &[u64], at: usize, len: u32) -> u64 {
-    let (w, off) = (at / 64, at % 64);
-    let mut v = words[w] >> off;
-    if off + len as usize > 64 {
-        v |= words[w + 1] << (64 - off);
-    }
-    if len < 64 { v & ((1u64 << len) - 1) } else { v }
 }
 
 fn or_bits(words: &mut [u64], at: usize, len: u32, v: u64) {
