@@ -241,6 +241,7 @@ pub fn run() -> i32 {
                 check_deadlock: !no_deadlock,
                 time_limit: time_limit.map(std::time::Duration::from_secs_f64),
                 liveness: true,
+                ..Default::default()
             };
             let watch = Watch {
                 memory_limit: memory_limit.map(|m| m.saturating_mul(1 << 20)),

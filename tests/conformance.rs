@@ -215,8 +215,17 @@ fn parallel_search_gives_identical_results() {
         let prog = common::program(&format!("tests/conformance/{spec}"), &[]);
         let model = CompiledModel::new(&prog).expect("lowers");
         let one = checker::check(&model, &cfg());
-        for workers in [2, 3] {
-            let many = checker::check(&model, &Config { workers, ..cfg() });
+        // Small batches too: many of them, stopping mid-batch, merged while
+        // the next is expanded.
+        for (workers, batch) in [(2, 0), (3, 0), (2, 7)] {
+            let many = checker::check(
+                &model,
+                &Config {
+                    workers,
+                    batch,
+                    ..cfg()
+                },
+            );
             assert_eq!(
                 many.verdict, one.verdict,
                 "{spec}: verdict with {workers} workers"

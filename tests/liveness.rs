@@ -133,12 +133,21 @@ fair action Flip { b = not b }
 fn lassos_do_not_depend_on_workers() {
     let src = source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter");
     let one = check_with(&src, 1);
-    for w in [2, 3] {
-        let many = check_with(&src, w);
+    // Small batches: many of them, merged while the next is expanded.
+    for (workers, batch) in [(2, 0), (3, 0), (2, 5)] {
+        let many = common::run_with(
+            &src,
+            Config {
+                workers,
+                batch,
+                ..Config::default()
+            },
+        );
         assert_eq!(
             (many.verdict.clone(), many.loop_start, many.steps.clone()),
             (one.verdict.clone(), one.loop_start, one.steps.clone())
         );
+        assert_eq!(many.distinct, one.distinct);
     }
 }
 

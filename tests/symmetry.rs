@@ -251,11 +251,12 @@ fn reduced_runs_do_not_depend_on_workers() {
     ] {
         let prog = program(path, &ov);
         let model = CompiledModel::new(&prog).unwrap().with_symmetry(true);
-        let run = |workers| {
+        let run = |workers, batch| {
             let o = checker::check(
                 &model,
                 &Config {
                     workers,
+                    batch,
                     check_deadlock: false,
                     ..Config::default()
                 },
@@ -267,9 +268,10 @@ fn reduced_runs_do_not_depend_on_workers() {
                 o.stats.depth,
             )
         };
-        let one = run(1);
-        assert_eq!(run(2), one, "{path}");
-        assert_eq!(run(3), one, "{path}");
+        let one = run(1, 0);
+        assert_eq!(run(2, 0), one, "{path}");
+        assert_eq!(run(3, 0), one, "{path}");
+        assert_eq!(run(2, 6), one, "{path}");
     }
 }
 

@@ -21,6 +21,10 @@ pub struct Config {
     /// by symmetry (a loop of classes is not a loop of states): with one
     /// that does, properties are not checked.
     pub liveness: bool,
+    /// States expanded per parallel batch; 0: the default, 1024. Results do
+    /// not depend on it (the tests use small batches to exercise merges that
+    /// stop mid-batch and batches expanded ahead).
+    pub batch: usize,
 }
 
 /// Which limit stopped a run early.
@@ -137,33 +141,98 @@ pub struct Outcome<M: Model> {
     pub loop_start: Option<usize>,
 }
 
+/// Whether a successor is within the constraints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    Yes,
+    No,
+    /// Checking failed: the error is in the expansion's `errors`.
+    Fails,
+}
+
+/// What is known of a successor's invariants.
+#[derive(Clone, Copy)]
+enum Checked {
+    /// Not checked (yet): only successors the merge may need it for are.
+    No,
+    Hold,
+    /// The first invariant it violates.
+    Violates(usize),
+    /// Checking failed: the error is in the expansion's `errors`.
+    Fails,
+}
+
 /// One successor, with what the explorer needs to know about it, computed
-/// (possibly on a worker thread) before it is merged into the store.
-struct Succ<M: Model> {
+/// (possibly on a worker thread) before it is merged into the store. Its
+/// state is kept packed, in its expansion's `words`; errors, which stop a
+/// run, are kept apart, so that this stays small.
+struct Succ {
     /// Its position among the successors the model produced.
     position: u32,
-    label: M::Label,
-    state: M::State,
+    /// Its label: the index of its run in the expansion's `runs`.
+    run: u32,
     fp: u64,
-    inside: Result<bool, M::Error>,
+    inside: Inside,
     /// Added to the store as a new state (by `Store::add_all`).
     new: bool,
-    /// The invariant check, made for the successors the merge may need it
-    /// for: those outside the constraints, and the first occurrence in the
-    /// batch of each state not stored before it.
-    violated: Option<Result<Option<usize>, M::Error>>,
+    /// Checked for the successors the merge may need it for: those outside
+    /// the constraints (when expanded), and the first occurrence in the
+    /// batch of each state not stored before it (when added to the store).
+    checked: Checked,
 }
 
 /// A state's expansion: its successors, and for a state without any, whether
 /// it may stop. Successors already stored before this batch are only
 /// counted: they are dropped where they were made, on the worker.
 struct Expansion<M: Model> {
-    succ: Result<Vec<Succ<M>>, M::Error>,
+    succ: Result<Vec<Succ>, M::Error>,
+    /// The kept successors' packed states, `state_words()` each, in the
+    /// order of `succ`.
+    words: Vec<u64>,
+    /// The labels of all successors, as runs (see `Model::packed_successors`).
+    runs: Vec<(M::Label, u32)>,
+    /// The errors met checking successors: the successor's index in
+    /// `succ`, and the error.
+    errors: Vec<(u32, M::Error)>,
     already_stored: u64,
-    /// With liveness: the successors already stored (fingerprint, step),
+    /// With liveness: the successors already stored (fingerprint, run),
     /// which are edges of the state graph.
-    known: Vec<(u64, M::Label)>,
+    known: Vec<(u64, u32)>,
     may_stop: Option<Result<bool, M::Error>>,
+}
+
+impl<M: Model> Expansion<M> {
+    /// Successor `k`'s packed state.
+    fn state(&self, k: usize, width: usize) -> &[u64] {
+        &self.words[k * width..(k + 1) * width]
+    }
+
+    fn label(&self, sc: &Succ) -> &M::Label {
+        &self.runs[sc.run as usize].0
+    }
+
+    /// The error met checking successor `k`.
+    fn take_error(&mut self, k: usize) -> M::Error {
+        let at = self
+            .errors
+            .iter()
+            .position(|&(i, _)| i as usize == k)
+            .expect("an error recorded for the successor");
+        self.errors.swap_remove(at).1
+    }
+}
+
+/// The result of an invariant check, for `Succ::checked`; an error goes
+/// to `errors`, for successor `k`.
+fn checked<E>(r: Result<Option<usize>, E>, k: usize, errors: &mut Vec<(u32, E)>) -> Checked {
+    match r {
+        Ok(None) => Checked::Hold,
+        Ok(Some(i)) => Checked::Violates(i),
+        Err(e) => {
+            errors.push((k as u32, e));
+            Checked::Fails
+        }
+    }
 }
 
 fn expand<M: Model>(
@@ -174,56 +243,73 @@ fn expand<M: Model>(
     edges: bool,
 ) -> Expansion<M> {
     let (mut words, mut runs) = (Vec::new(), Vec::new());
+    let mut exp = Expansion {
+        succ: Ok(Vec::new()),
+        words: Vec::new(),
+        runs: Vec::new(),
+        errors: Vec::new(),
+        already_stored: 0,
+        known: Vec::new(),
+        may_stop: None,
+    };
     if let Err(e) = model.packed_successors(s, model.reduces(), &mut words, &mut runs) {
-        return Expansion {
-            succ: Err(e),
-            already_stored: 0,
-            known: Vec::new(),
-            may_stop: None,
-        };
+        exp.succ = Err(e);
+        return exp;
     }
     let width = model.state_words();
-    let may_stop = (words.is_empty() && check_deadlock).then(|| model.may_stop(s));
+    exp.may_stop = (words.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let constrained = model.has_constraints();
-    let mut already_stored = 0;
-    let mut known = Vec::new();
     let mut succ = Vec::new();
-    let mut chunks = words.chunks_exact(width).enumerate();
-    for (label, n) in runs {
-        for (position, words) in chunks.by_ref().take(n as usize) {
-            let fp = fingerprint(words);
-            // A state is made only of a successor that is not stored yet
-            // (or when the constraints must see it).
-            let state = constrained.then(|| model.unpack(words));
-            let inside = match &state {
-                Some(t) => model.within_constraints(t),
-                None => Ok(true),
-            };
-            if matches!(inside, Ok(true)) && store.contains(fp) {
-                // The merge would skip it: a state seen before, checked then.
-                already_stored += 1;
-                if edges {
-                    known.push((fp, label.clone()));
+    // The successors kept are moved to the front of `words`.
+    let mut position = 0;
+    for (run, &(_, n)) in runs.iter().enumerate() {
+        for _ in 0..n {
+            let at = position * width;
+            let st = &words[at..at + width];
+            let fp = fingerprint(st);
+            let k = succ.len();
+            let inside = match constrained.then(|| model.within_constraints_packed(st)) {
+                None | Some(Ok(true)) => Inside::Yes,
+                Some(Ok(false)) => Inside::No,
+                Some(Err(e)) => {
+                    exp.errors.push((k as u32, e));
+                    Inside::Fails
                 }
-                continue;
+            };
+            let mut check = Checked::No;
+            match inside {
+                Inside::Yes if store.contains(fp) => {
+                    // The merge would skip it: a state seen before, checked then.
+                    exp.already_stored += 1;
+                    if edges {
+                        exp.known.push((fp, run as u32));
+                    }
+                    position += 1;
+                    continue;
+                }
+                // A state outside the constraints is checked, never stored.
+                Inside::No => {
+                    check = checked(model.violated_invariant_packed(st), k, &mut exp.errors);
+                }
+                _ => {}
             }
+            words.copy_within(at..at + width, k * width);
             succ.push(Succ {
                 position: position as u32,
-                label: label.clone(),
-                state: state.unwrap_or_else(|| model.unpack(words)),
+                run: run as u32,
                 fp,
                 inside,
                 new: false,
-                violated: None,
+                checked: check,
             });
+            position += 1;
         }
     }
-    Expansion {
-        succ: Ok(succ),
-        already_stored,
-        known,
-        may_stop,
-    }
+    words.truncate(succ.len() * width);
+    exp.succ = Ok(succ);
+    exp.words = words;
+    exp.runs = runs;
+    exp
 }
 
 /// A state's fingerprint: that of its packed words, which is what the
@@ -280,23 +366,37 @@ impl Frontier {
         self.words.len() / self.width
     }
 
+    /// Breadth-first: how many states of the level being expanded are
+    /// still queued (the next level's states are all queued only once
+    /// these are expanded and merged).
+    fn level_left(&self) -> usize {
+        if self.dfs { 0 } else { self.level_left }
+    }
+
     /// Queues stored state `index` at `level` (depth-first: to be expanded
     /// next; breadth-first: after every state queued before it).
     fn push<M: Model>(&mut self, model: &M, index: u32, s: &M::State, level: u32) {
-        self.buf.clear();
-        model.pack(s, &mut self.buf);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        model.pack(s, &mut buf);
         assert_eq!(
-            self.buf.len(),
+            buf.len(),
             self.width,
             "the model packed a state to the wrong width"
         );
+        self.push_packed(index, &buf, level);
+        self.buf = buf;
+    }
+
+    /// `push` of a state given packed.
+    fn push_packed(&mut self, index: u32, words: &[u64], level: u32) {
         if self.dfs {
             self.meta.push((index, level));
         } else {
             debug_assert_eq!(index as usize, self.head as usize + self.len());
             debug_assert_eq!(level, self.level.map_or(0, |l| l + 1));
         }
-        self.words.extend(&self.buf);
+        self.words.extend(words);
     }
 
     /// Up to `n` states to expand next, in order, all of the same level.
@@ -438,18 +538,21 @@ impl<M: Model> Recorder<M> {
 /// in the frontier: the current and the next BFS level, or the DFS stack.
 ///
 /// Breadth-first search runs level by level in batches: the states of a
-/// batch are expanded in parallel (successors and constraints), a serial pass
-/// picks the first occurrence in the batch of every state not stored yet,
-/// their invariants are checked in parallel, and the batch is merged into the
-/// store one successor at a time, in the order a single thread would have
-/// produced them. So the counts, the verdict and the trace are the same for
-/// any number of workers, including where a run stops early.
+/// batch are expanded in parallel (successors and constraints); the store
+/// takes the batch's fingerprints, its shards in parallel, each in batch
+/// order, so that exactly the first occurrence in the batch of every state
+/// not stored yet is new, and the invariants of those are checked; then one
+/// thread merges the batch in the order a single thread would have produced
+/// it (numbering and queueing the new states, stopping at the first
+/// problem) while the others expand the next batch of the same level. So
+/// the counts, the verdict and the trace are the same for any number of
+/// workers, including where a run stops early.
 pub fn check<M>(model: &M, cfg: &Config) -> Outcome<M>
 where
     M: Model + Sync,
     M::State: Send + Sync,
-    M::Label: Send,
-    M::Error: Send,
+    M::Label: Send + Sync,
+    M::Error: Send + Sync,
 {
     check_observed(model, cfg, &|_| Control::Continue)
 }
@@ -466,8 +569,8 @@ pub fn check_observed<M>(
 where
     M: Model + Sync,
     M::State: Send + Sync,
-    M::Label: Send,
-    M::Error: Send,
+    M::Label: Send + Sync,
+    M::Error: Send + Sync,
 {
     let start = Instant::now();
     let mut store = Store::default();
@@ -578,7 +681,11 @@ where
     };
     // A batch large enough to keep the workers busy; one state at a time
     // on a single thread (batching buys nothing there).
-    let batch = if pool.is_some() { 1024 } else { 1 };
+    let batch = match (pool.is_some(), cfg.batch) {
+        (false, _) => 1,
+        (true, 0) => 1024,
+        (true, n) => n,
+    };
 
     let parallel = pool.is_some();
     // With a pool, the whole search runs on it: the thread that merges is
@@ -587,12 +694,55 @@ where
     let search = move || {
         let mut hit_depth_limit = false;
         let mut last_observed = Instant::now();
+        let recording = graph.is_some();
+        // A batch's states (index, level) and their expansions. States at
+        // the depth limit are not expanded (the flag says whether any was
+        // left out).
+        let expand_batch = |store: &Store, todo: Batch| {
+            let beyond = |level: u32| cfg.max_depth.is_some_and(|d| level as u64 + 1 >= d);
+            let mut cut = false;
+            let mut states = Vec::with_capacity(todo.meta.len());
+            let mut words = Vec::with_capacity(todo.meta.len());
+            for (&(i, level), w) in todo.meta.iter().zip(todo.words.chunks_exact(width)) {
+                if beyond(level) {
+                    cut = true;
+                } else {
+                    states.push((i, level));
+                    words.push(w);
+                }
+            }
+            let expand_one = |w: &&[u64]| {
+                expand(
+                    model,
+                    store,
+                    &model.unpack(w),
+                    cfg.check_deadlock,
+                    recording,
+                )
+            };
+            let expansions: Vec<Expansion<M>> = if parallel {
+                use rayon::prelude::*;
+                words.par_iter().map(expand_one).collect()
+            } else {
+                words.iter().map(expand_one).collect()
+            };
+            (states, expansions, cut)
+        };
+        // A batch expanded while the one before it was merged.
+        let mut ahead = None;
         loop {
             // The next batch of states to expand, in order.
-            let todo = frontier.take(batch);
-            if todo.meta.is_empty() {
-                break;
-            }
+            let (todo, mut expansions, cut) = match ahead.take() {
+                Some(b) => b,
+                None => {
+                    let next = frontier.take(batch);
+                    if next.meta.is_empty() {
+                        break;
+                    }
+                    expand_batch(&store, next)
+                }
+            };
+            hit_depth_limit |= cut;
             if let Some(limit) = cfg.time_limit
                 && start.elapsed() > limit
             {
@@ -610,205 +760,93 @@ where
                     distinct: store.len() as u64,
                     generated: stats.generated,
                     depth: depth as u64,
-                    queue: (frontier.len() + todo.meta.len()) as u64,
+                    queue: (frontier.len() + todo.len()) as u64,
                     elapsed: start.elapsed(),
                 };
                 if let Control::Stop(l) = observe(&p) {
                     return finish(&store, stats, depth, Verdict::Incomplete(l), Vec::new());
                 }
             }
-            // States at the depth limit are not expanded.
-            let beyond = |level: u32| cfg.max_depth.is_some_and(|d| level as u64 + 1 >= d);
-            if todo.meta.iter().any(|&(_, level)| beyond(level)) {
-                hit_depth_limit = true;
-            }
-            let todo: Vec<(u32, u32, &[u64])> = todo
-                .meta
-                .iter()
-                .zip(todo.words.chunks_exact(width))
-                .filter(|((_, level), _)| !beyond(*level))
-                .map(|(&(i, level), words)| (i, level, words))
-                .collect();
-            let recording = graph.is_some();
-            let expand_one = |words: &[u64]| {
-                let s = model.unpack(words);
-                expand(model, &store, &s, cfg.check_deadlock, recording)
-            };
-            let mut expansions: Vec<Expansion<M>> = if parallel {
-                use rayon::prelude::*;
-                todo.par_iter().map(|t| expand_one(t.2)).collect()
-            } else {
-                todo.iter().map(|t| expand_one(t.2)).collect()
-            };
-            // Breadth-first on several workers (without a state graph), the
-            // store takes the batch's fingerprints now, shard by shard in
-            // parallel, each shard in batch order: a successor is new exactly
-            // where one thread, merging in order, would find it new. The merge
-            // below then only numbers the new states, in order. (A run that
-            // stops in this batch removes the fingerprints added after the
-            // stop again: see `stop!`.)
-            let sharded = parallel && graph.is_none();
-            // The fingerprints added, in batch order; the first `logged` of
-            // them are numbered.
-            let mut added: Vec<u64> = Vec::new();
-            let mut logged = 0;
-            if sharded {
-                let mut candidates: Vec<(u64, (u32, u32))> = Vec::new();
-                for (e, exp) in expansions.iter().enumerate() {
-                    for (k, sc) in exp.succ.iter().flatten().enumerate() {
-                        if matches!(sc.inside, Ok(true)) {
-                            candidates.push((sc.fp, (e as u32, k as u32)));
-                        }
-                    }
-                }
-                let mut new: Vec<(u32, u32)> = store.add_all(cfg.workers, &candidates).concat();
-                new.sort_unstable();
-                for &(e, k) in &new {
-                    if let Ok(v) = &mut expansions[e as usize].succ {
-                        v[k as usize].new = true;
-                        added.push(v[k as usize].fp);
-                    }
-                }
-            }
-            // Which successors need their invariants checked: a state new to the
-            // store is checked once, at its first occurrence in the batch (many
-            // successors in a batch are the same state).
-            let mut first_in_batch = hashbrown::HashSet::new();
-            let needs_check: Vec<Vec<bool>> = expansions
-                .iter()
-                .map(|exp| match &exp.succ {
-                    Ok(v) => v
-                        .iter()
-                        .map(|sc| match sc.inside {
-                            Ok(true) if sharded => sc.new,
-                            Ok(true) => first_in_batch.insert(sc.fp),
-                            Ok(false) => true,
-                            Err(_) => false,
-                        })
-                        .collect(),
-                    Err(_) => Vec::new(),
-                })
-                .collect();
-            let check_some = |exp: &mut Expansion<M>, flags: &Vec<bool>| {
-                if let Ok(v) = &mut exp.succ {
-                    for (sc, &f) in v.iter_mut().zip(flags) {
-                        if f {
-                            sc.violated = Some(model.violated_invariant(&sc.state));
-                        }
-                    }
-                }
-            };
-            if parallel {
-                use rayon::prelude::*;
-                expansions
-                    .par_iter_mut()
-                    .zip(needs_check.par_iter())
-                    .for_each(|(e, f)| check_some(e, f));
-            } else {
-                expansions
-                    .iter_mut()
-                    .zip(&needs_check)
-                    .for_each(|(e, f)| check_some(e, f));
-            }
-            // A stop in this batch: whatever the store took of the batch
-            // beyond the stop goes, so the table is the one a single
-            // thread leaves (its size is reported).
-            macro_rules! stop {
-                ($verdict:expr, $trace:expr) => {{
-                    let (verdict, trace) = ($verdict, $trace);
-                    store.forget(&added[logged..]);
-                    return finish(&store, stats, depth, verdict, trace);
-                }};
-            }
-            // Merge, in order, exactly as one thread would.
-            for (&(cur, level, _), exp) in todo.iter().zip(expansions) {
-                let succ = match exp.succ {
-                    Ok(v) => v,
-                    Err(e) => {
-                        let t = trace_to(&store, cur, None);
-                        stop!(Verdict::Error(e), t);
-                    }
+            // The store takes the batch's fingerprints now, shard by shard
+            // (in parallel on several workers), each shard in batch order: a
+            // successor is new exactly where one thread, merging in order,
+            // would find it new. The thread that finds it new checks its
+            // invariants. The merge then only numbers the new states, in
+            // order. (A run that stops in this batch removes the fingerprints
+            // added after the stop again.)
+            let mut added: Vec<(u64, (u32, u32))> = Vec::new();
+            {
+                let exps = &expansions;
+                let candidates = || {
+                    exps.iter().enumerate().flat_map(|(e, exp)| {
+                        exp.succ
+                            .iter()
+                            .flatten()
+                            .enumerate()
+                            .filter_map(move |(k, sc)| {
+                                (sc.inside == Inside::Yes).then_some((sc.fp, (e as u32, k as u32)))
+                            })
+                    })
                 };
-                stats.generated += succ.len() as u64 + exp.already_stored;
-                match exp.may_stop {
-                    None | Some(Ok(true)) => {}
-                    Some(Ok(false)) => {
-                        let t = trace_to(&store, cur, None);
-                        stop!(Verdict::Deadlock, t);
-                    }
-                    Some(Err(e)) => {
-                        let t = trace_to(&store, cur, None);
-                        stop!(Verdict::Error(e), t);
-                    }
-                }
-                let mut pushed = Vec::new();
-                if let Some(g) = &mut graph {
-                    for (fp, label) in &exp.known {
-                        g.edge(model, cur, *fp, label);
-                    }
-                }
-                for sc in succ {
-                    let inside = match sc.inside {
-                        Ok(b) => b,
-                        Err(e) => {
-                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            stop!(Verdict::Error(e), tr);
+                let check = |(e, k): (u32, u32)| {
+                    let st = exps[e as usize].state(k as usize, width);
+                    (e, k, fingerprint(st), model.violated_invariant_packed(st))
+                };
+                let groups = if parallel { cfg.workers } else { 1 };
+                for group in store.add_all(groups, candidates, check) {
+                    for (e, k, fp, r) in group {
+                        let exp = &mut expansions[e as usize];
+                        let c = checked(r, k as usize, &mut exp.errors);
+                        if let Ok(v) = &mut exp.succ {
+                            v[k as usize].new = true;
+                            v[k as usize].checked = c;
                         }
-                    };
-                    // A state outside the constraints is checked, never stored.
-                    let new = match (inside, sharded) {
-                        (false, _) => None,
-                        (true, true) => sc.new.then(|| {
-                            logged += 1;
-                            store.log(cur, sc.position)
-                        }),
-                        (true, false) => store.insert(sc.fp, cur, sc.position),
-                    };
-                    if let (Some(g), true) = (&mut graph, inside) {
-                        if new.is_some()
-                            && let Err(e) = g.state(model, sc.fp, &sc.state)
-                        {
-                            let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                            stop!(Verdict::Error(e), tr);
-                        }
-                        g.edge(model, cur, sc.fp, &sc.label);
-                    }
-                    if inside && new.is_none() {
-                        continue;
-                    }
-                    if new.is_some() {
-                        depth = depth.max(level + 2);
-                    }
-                    // Outside the constraints, or the first occurrence in the
-                    // batch of a state new to the store: its invariants were
-                    // checked.
-                    let verdict = match sc.violated.expect("invariants checked") {
-                        Ok(None) => None,
-                        Ok(Some(k)) => Some(Verdict::Invariant(k)),
-                        Err(e) => Some(Verdict::Error(e)),
-                    };
-                    if let Some(v) = verdict {
-                        let tr = trace_to(&store, cur, Some((sc.label, sc.state)));
-                        stop!(v, tr);
-                    }
-                    let Some(i) = new else {
-                        continue;
-                    };
-                    if cfg.dfs {
-                        pushed.push((i, sc.state));
-                    } else {
-                        frontier.push(model, i, &sc.state, level + 1);
-                    }
-                    if let Some(m) = cfg.max_states
-                        && store.len() as u64 >= m
-                    {
-                        stop!(Verdict::Incomplete(Limit::States), Vec::new());
+                        added.push((fp, (e, k)));
                     }
                 }
-                // Depth-first, the first successor is expanded first.
-                for (i, s) in pushed.into_iter().rev() {
-                    frontier.push(model, i, &s, level + 1);
+            }
+            // The merge, one thread's work, overlaps the expansion of the
+            // next batch when that one is ready: of the same level,
+            // breadth-first (the merge queues the next level).
+            let next = (parallel && frontier.level_left() > 0).then(|| frontier.take(batch));
+            let mut m = Merge {
+                frontier: &mut frontier,
+                graph: &mut graph,
+                stats: &mut stats,
+                depth: &mut depth,
+                numbered: Vec::new(),
+                last: None,
+            };
+            let merged = match next {
+                Some(next) => {
+                    let (merged, b) = rayon::join(
+                        || merge(model, cfg, &store, &todo, &mut expansions, &mut m),
+                        || expand_batch(&store, next),
+                    );
+                    ahead = Some(b);
+                    merged
                 }
+                None => merge(model, cfg, &store, &todo, &mut expansions, &mut m),
+            };
+            let Merge { numbered, last, .. } = m;
+            for (parent, position) in numbered {
+                store.log(parent, position);
+            }
+            if let Err(stop) = merged {
+                // Whatever the store took of the batch beyond the last state
+                // numbered goes, so the table is the one a single thread
+                // leaves (its size is reported).
+                let beyond: Vec<u64> = added
+                    .iter()
+                    .filter(|(_, at)| Some(*at) > last)
+                    .map(|&(fp, _)| fp)
+                    .collect();
+                store.forget(&beyond);
+                let trace = match stop.from {
+                    Some(cur) => trace_to(&store, cur, stop.step),
+                    None => Vec::new(),
+                };
+                return finish(&store, stats, depth, stop.verdict, trace);
             }
         }
         if hit_depth_limit {
@@ -834,6 +872,132 @@ where
         Some(pool) => pool.install(search),
         None => search(),
     }
+}
+
+/// Why a run stops while merging a batch: the verdict, and where the
+/// trace goes: to the stored state being expanded (none for a limit),
+/// then on to the successor taken from it, if any.
+struct Stop<M: Model> {
+    verdict: Verdict<M::Error>,
+    from: Option<u32>,
+    step: Option<(M::Label, M::State)>,
+}
+
+/// What merging a batch changes. It reads the store but does not change
+/// it, so that the next batch can be expanded meanwhile: the states it
+/// numbers are logged afterwards.
+struct Merge<'a, M: Model> {
+    frontier: &'a mut Frontier,
+    graph: &'a mut Option<Recorder<M>>,
+    stats: &'a mut Stats,
+    depth: &'a mut u32,
+    /// The new states numbered, in order: parent and position.
+    numbered: Vec<(u32, u32)>,
+    /// Where the last of them is in the batch: expansion and successor.
+    last: Option<(u32, u32)>,
+}
+
+/// Merges a batch whose new states the store has taken, in order, exactly
+/// as one thread would: counts, numbers and queues the new states, records
+/// the state graph, and stops at the first error, deadlock, violated
+/// invariant or state limit.
+fn merge<M: Model>(
+    model: &M,
+    cfg: &Config,
+    store: &Store,
+    todo: &[(u32, u32)],
+    expansions: &mut [Expansion<M>],
+    m: &mut Merge<'_, M>,
+) -> Result<(), Stop<M>> {
+    let width = model.state_words();
+    let stop = |verdict, from, step| {
+        Err(Stop {
+            verdict,
+            from,
+            step,
+        })
+    };
+    for (e, (&(cur, level), exp)) in todo.iter().zip(expansions).enumerate() {
+        let succ = match std::mem::replace(&mut exp.succ, Ok(Vec::new())) {
+            Ok(v) => v,
+            Err(err) => return stop(Verdict::Error(err), Some(cur), None),
+        };
+        m.stats.generated += succ.len() as u64 + exp.already_stored;
+        match exp.may_stop.take() {
+            None | Some(Ok(true)) => {}
+            Some(Ok(false)) => return stop(Verdict::Deadlock, Some(cur), None),
+            Some(Err(err)) => return stop(Verdict::Error(err), Some(cur), None),
+        }
+        let mut pushed = Vec::new();
+        if let Some(g) = m.graph.as_mut() {
+            for &(fp, run) in &exp.known {
+                g.edge(model, cur, fp, &exp.runs[run as usize].0);
+            }
+        }
+        for (k, sc) in succ.iter().enumerate() {
+            let st = exp.state(k, width);
+            // Where the trace goes: on to this successor.
+            let onto = |exp: &Expansion<M>| {
+                Some((exp.label(sc).clone(), model.unpack(exp.state(k, width))))
+            };
+            let inside = match sc.inside {
+                Inside::Yes => true,
+                Inside::No => false,
+                Inside::Fails => {
+                    let step = onto(exp);
+                    return stop(Verdict::Error(exp.take_error(k)), Some(cur), step);
+                }
+            };
+            // A state outside the constraints is checked, never stored.
+            let new = (inside && sc.new).then(|| {
+                m.last = Some((e as u32, k as u32));
+                m.numbered.push((cur, sc.position));
+                (store.len() + m.numbered.len() - 1) as u32
+            });
+            if let (Some(g), true) = (m.graph.as_mut(), inside) {
+                if new.is_some()
+                    && let Err(err) = g.state(model, sc.fp, &model.unpack(st))
+                {
+                    return stop(Verdict::Error(err), Some(cur), onto(exp));
+                }
+                g.edge(model, cur, sc.fp, exp.label(sc));
+            }
+            if inside && new.is_none() {
+                continue;
+            }
+            if new.is_some() {
+                *m.depth = (*m.depth).max(level + 2);
+            }
+            // Outside the constraints, or the first occurrence in the batch
+            // of a state new to the store: its invariants were checked.
+            let verdict = match sc.checked {
+                Checked::No | Checked::Hold => None,
+                Checked::Violates(i) => Some(Verdict::Invariant(i)),
+                Checked::Fails => Some(Verdict::Error(exp.take_error(k))),
+            };
+            if let Some(v) = verdict {
+                return stop(v, Some(cur), onto(exp));
+            }
+            let Some(i) = new else {
+                continue;
+            };
+            if cfg.dfs {
+                pushed.push((i, k));
+            } else {
+                m.frontier.push_packed(i, exp.state(k, width), level + 1);
+            }
+            if let Some(limit) = cfg.max_states
+                && (store.len() + m.numbered.len()) as u64 >= limit
+            {
+                return stop(Verdict::Incomplete(Limit::States), None, None);
+            }
+        }
+        // Depth-first, the first successor is expanded first.
+        for (i, k) in pushed.into_iter().rev() {
+            m.frontier.push_packed(i, exp.state(k, width), level + 1);
+        }
+    }
+    Ok(())
 }
 
 /// Rebuilds the run to stored state `i`, and on to `extra` (a successor

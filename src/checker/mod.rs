@@ -102,6 +102,16 @@ pub trait Model {
         }
         Ok(())
     }
+    /// `violated_invariant` of the state packed in `words` (see
+    /// [`Model::pack`]): the explorer checks successors as it has them,
+    /// packed, and a model may check them there without unpacking.
+    fn violated_invariant_packed(&self, words: &[u64]) -> Result<Option<usize>, Self::Error> {
+        self.violated_invariant(&self.unpack(words))
+    }
+    /// `within_constraints` of the state packed in `words`.
+    fn within_constraints_packed(&self, words: &[u64]) -> Result<bool, Self::Error> {
+        self.within_constraints(&self.unpack(words))
+    }
     /// Whether the model has constraints: without, `within_constraints`
     /// is true of every state, and the explorer need not ask.
     fn has_constraints(&self) -> bool {

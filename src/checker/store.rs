@@ -331,27 +331,43 @@ impl Store {
 
     /// Adds fingerprints without logging them, each with a tag, in order.
     /// The shards are split into `groups` groups that take theirs in
-    /// parallel, each scanning the whole list. Returns, per group, the
-    /// tags of the fingerprints that were new (not stored, nor earlier in
-    /// the list), in order. The caller then logs each new state with
-    /// [`Store::log`], in the order the states are to be numbered.
-    pub fn add_all<T: Copy + Send + Sync>(
+    /// parallel, each scanning the whole list `fps()`. Returns, per group,
+    /// `then(tag)` for each fingerprint that was new (not stored, nor
+    /// earlier in the list), in list order; `then` runs on the group's
+    /// thread. The caller then logs each new state with [`Store::log`], in
+    /// the order the states are to be numbered.
+    pub fn add_all<T, I, R>(
         &mut self,
         groups: usize,
-        fps: &[(u64, T)],
-    ) -> Vec<Vec<T>> {
+        fps: impl Fn() -> I + Sync,
+        then: impl Fn(T) -> R + Sync,
+    ) -> Vec<Vec<R>>
+    where
+        I: Iterator<Item = (u64, T)>,
+        R: Send,
+    {
         use rayon::prelude::*;
-        let per = SHARDS.div_ceil(groups.clamp(1, SHARDS));
+        if groups <= 1 {
+            let mut new = Vec::new();
+            for (fp, tag) in fps() {
+                let k = key(fp);
+                if self.shards[shard_of(k)].add(k) {
+                    new.push(then(tag));
+                }
+            }
+            return vec![new];
+        }
+        let per = SHARDS.div_ceil(groups.min(SHARDS));
         self.shards
             .par_chunks_mut(per)
             .enumerate()
             .map(|(g, shards)| {
                 let mut new = Vec::new();
-                for &(fp, tag) in fps {
+                for (fp, tag) in fps() {
                     let k = key(fp);
                     let s = shard_of(k);
                     if s / per == g && shards[s % per].add(k) {
-                        new.push(tag);
+                        new.push(then(tag));
                     }
                 }
                 new

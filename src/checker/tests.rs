@@ -236,24 +236,29 @@ fn parallel_bfs_is_identical_to_sequential() {
         },
     ] {
         let one = check(&g, &cfg());
-        let two = check(
-            &g,
-            &Config {
-                workers: 2,
-                ..cfg()
-            },
-        );
-        assert_eq!(two.verdict, one.verdict);
-        assert_eq!(two.stats.distinct, one.stats.distinct);
-        assert_eq!(two.stats.generated, one.stats.generated);
-        assert_eq!(two.stats.depth, one.stats.depth);
-        assert_eq!(two.trace, one.trace);
+        // Small batches too: stops mid-batch, batches expanded ahead.
+        for batch in [0, 1, 4] {
+            let two = check(
+                &g,
+                &Config {
+                    workers: 2,
+                    batch,
+                    ..cfg()
+                },
+            );
+            assert_eq!(two.verdict, one.verdict);
+            assert_eq!(two.stats.distinct, one.stats.distinct);
+            assert_eq!(two.stats.generated, one.stats.generated);
+            assert_eq!(two.stats.depth, one.stats.depth);
+            assert_eq!(two.trace, one.trace);
+        }
     }
     let lim = check(
         &Grid::new(6),
         &Config {
             workers: 2,
             max_states: Some(17),
+            batch: 3,
             ..cfg()
         },
     );
@@ -377,7 +382,9 @@ fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
         .num_threads(2)
         .build()
         .unwrap();
-    let mut new: Vec<u32> = pool.install(|| par.add_all(3, &fps)).concat();
+    let mut new: Vec<u32> = pool
+        .install(|| par.add_all(3, || fps.iter().copied(), |i| i))
+        .concat();
     new.sort_unstable();
     assert_eq!(new, (0..n + 9_000).collect::<Vec<_>>());
     for _ in 0..n {

@@ -296,7 +296,7 @@ impl<'p> CompiledModel<'p> {
         self.bits
     }
 
-    pub fn decode(&self, s: &State) -> Vec<Value> {
+    pub fn decode(&self, s: &[u64]) -> Vec<Value> {
         let mut r = BitReader::new(s);
         self.layouts.iter().map(|l| l.decode(&mut r)).collect()
     }
@@ -560,16 +560,24 @@ impl Model for CompiledModel<'_> {
         !self.prog.constraints.is_empty()
     }
 
-    fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
+    fn violated_invariant_packed(&self, words: &[u64]) -> Result<Option<usize>, ModelError> {
         let fast = self.fast.as_ref().map(|f| &f.invariants[..]);
-        self.first_where(s, &self.prog.invariants, fast, false)
+        self.first_where(words, &self.prog.invariants, fast, false)
+    }
+
+    fn within_constraints_packed(&self, words: &[u64]) -> Result<bool, ModelError> {
+        let fast = self.fast.as_ref().map(|f| &f.constraints[..]);
+        Ok(self
+            .first_where(words, &self.prog.constraints, fast, false)?
+            .is_none())
+    }
+
+    fn violated_invariant(&self, s: &State) -> Result<Option<usize>, ModelError> {
+        self.violated_invariant_packed(s)
     }
 
     fn within_constraints(&self, s: &State) -> Result<bool, ModelError> {
-        let fast = self.fast.as_ref().map(|f| &f.constraints[..]);
-        Ok(self
-            .first_where(s, &self.prog.constraints, fast, false)?
-            .is_none())
+        self.within_constraints_packed(s)
     }
 
     fn may_stop(&self, s: &State) -> Result<bool, ModelError> {
@@ -644,7 +652,7 @@ impl CompiledModel<'_> {
     /// on the packed state where it compiled, else on the decoded state.
     fn first_where(
         &self,
-        s: &State,
+        s: &[u64],
         fs: &[crate::sema::program::Formula],
         fast: Option<&[Option<packed::X>]>,
         value: bool,

@@ -54,13 +54,23 @@ pub struct Run {
 /// `workers` threads; every counterexample is validated on the model
 /// (replayed, and a lasso checked) before it is returned.
 pub fn run(src: &str, workers: usize, deadlock: bool) -> Run {
+    run_with(
+        src,
+        Config {
+            check_deadlock: deadlock,
+            workers,
+            ..Config::default()
+        },
+    )
+}
+
+/// `run` with liveness on, and the rest of `cfg`.
+pub fn run_with(src: &str, cfg: Config) -> Run {
     let prog = program_of(src.as_bytes(), &[]);
     let model = CompiledModel::new(&prog).expect("lowers");
     let cfg = Config {
-        check_deadlock: deadlock,
         liveness: true,
-        workers,
-        ..Config::default()
+        ..cfg
     };
     let o: Outcome<CompiledModel> = checker::check(&model, &cfg);
     checker::validate_outcome(&model, &o, false).expect("the trace replays, the lasso holds up");
