@@ -336,6 +336,11 @@ impl Store {
     /// earlier in the list), in list order; `then` runs on the group's
     /// thread. The caller then logs each new state with [`Store::log`], in
     /// the order the states are to be numbered.
+    ///
+    /// A fingerprint repeated in the list is found in a small set of those
+    /// this call added, which stays in cache, rather than in the table: the
+    /// explorer's lists repeat states a lot (successors that states of one
+    /// batch share).
     pub fn add_all<T, I, R>(
         &mut self,
         groups: usize,
@@ -347,31 +352,28 @@ impl Store {
         R: Send,
     {
         use rayon::prelude::*;
-        if groups <= 1 {
+        let groups = groups.clamp(1, SHARDS);
+        let per = SHARDS.div_ceil(groups);
+        let group = |g: usize, shards: &mut [Shard]| {
             let mut new = Vec::new();
+            let mut added = hashbrown::HashSet::new();
             for (fp, tag) in fps() {
                 let k = key(fp);
-                if self.shards[shard_of(k)].add(k) {
+                let s = shard_of(k);
+                if s / per == g && !added.contains(&k) && shards[s % per].add(k) {
+                    added.insert(k);
                     new.push(then(tag));
                 }
             }
-            return vec![new];
+            new
+        };
+        if groups == 1 {
+            return vec![group(0, &mut self.shards)];
         }
-        let per = SHARDS.div_ceil(groups.min(SHARDS));
         self.shards
             .par_chunks_mut(per)
             .enumerate()
-            .map(|(g, shards)| {
-                let mut new = Vec::new();
-                for (fp, tag) in fps() {
-                    let k = key(fp);
-                    let s = shard_of(k);
-                    if s / per == g && shards[s % per].add(k) {
-                        new.push(then(tag));
-                    }
-                }
-                new
-            })
+            .map(|(g, shards)| group(g, shards))
             .collect()
     }
 
