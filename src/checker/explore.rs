@@ -175,9 +175,9 @@ struct Succ {
     inside: Inside,
     /// Added to the store as a new state (by `Store::add_all`).
     new: bool,
-    /// Checked for the successors the merge may need it for: those outside
-    /// the constraints (when expanded), and the first occurrence in the
-    /// batch of each state not stored before it (when added to the store).
+    /// Checked when expanded for a successor outside the constraints
+    /// (they are checked at every occurrence); a new state's invariants
+    /// are checked by the merge.
     checked: Checked,
 }
 
@@ -541,10 +541,10 @@ impl<M: Model> Recorder<M> {
 /// batch are expanded in parallel (successors and constraints); the store
 /// takes the batch's fingerprints, its shards in parallel, each in batch
 /// order, so that exactly the first occurrence in the batch of every state
-/// not stored yet is new, and the invariants of those are checked; then one
-/// thread merges the batch in the order a single thread would have produced
-/// it (numbering and queueing the new states, stopping at the first
-/// problem) while the others expand the next batch of the same level. So
+/// not stored yet is new; then one thread merges the batch in the order a
+/// single thread would have produced it (checking the invariants of the
+/// new states, numbering and queueing them, stopping at the first problem)
+/// while the others expand the next batch of the same level. So
 /// the counts, the verdict and the trace are the same for any number of
 /// workers, including where a run stops early.
 pub fn check<M>(model: &M, cfg: &Config) -> Outcome<M>
@@ -770,9 +770,8 @@ where
             // The store takes the batch's fingerprints now, shard by shard
             // (in parallel on several workers), each shard in batch order: a
             // successor is new exactly where one thread, merging in order,
-            // would find it new. The thread that finds it new checks its
-            // invariants. The merge then only numbers the new states, in
-            // order. (A run that stops in this batch removes the fingerprints
+            // would find it new. The merge then checks and numbers the new
+            // states, in order. (A run that stops in this batch removes the fingerprints
             // added after the stop again.)
             let mut added: Vec<(u64, (u32, u32))> = Vec::new();
             {
@@ -788,20 +787,13 @@ where
                             })
                     })
                 };
-                let check = |(e, k): (u32, u32)| {
-                    let st = exps[e as usize].state(k as usize, width);
-                    (e, k, fingerprint(st), model.violated_invariant_packed(st))
-                };
                 let groups = if parallel { cfg.workers } else { 1 };
-                for group in store.add_all(groups, candidates, check) {
-                    for (e, k, fp, r) in group {
-                        let exp = &mut expansions[e as usize];
-                        let c = checked(r, k as usize, &mut exp.errors);
-                        if let Ok(v) = &mut exp.succ {
+                for group in store.add_all(groups, candidates) {
+                    for (e, k) in group {
+                        if let Ok(v) = &mut expansions[e as usize].succ {
                             v[k as usize].new = true;
-                            v[k as usize].checked = c;
+                            added.push((v[k as usize].fp, (e, k)));
                         }
-                        added.push((fp, (e, k)));
                     }
                 }
             }
@@ -820,7 +812,12 @@ where
             let merged = match next {
                 Some(next) => {
                     let (merged, b) = rayon::join(
-                        || merge(model, cfg, &store, &todo, &mut expansions, &mut m),
+                        || {
+                            let merged = merge(model, cfg, &store, &todo, &mut expansions, &mut m);
+                            // Freed here too, not after the overlap.
+                            drop(expansions);
+                            merged
+                        },
                         || expand_batch(&store, next),
                     );
                     ahead = Some(b);
@@ -968,9 +965,14 @@ fn merge<M: Model>(
             if new.is_some() {
                 *m.depth = (*m.depth).max(level + 2);
             }
-            // Outside the constraints, or the first occurrence in the batch
-            // of a state new to the store: its invariants were checked.
-            let verdict = match sc.checked {
+            // Outside the constraints (checked when expanded), or the first
+            // occurrence in the batch of a state new to the store: its
+            // invariants are checked now.
+            let check = match sc.checked {
+                Checked::No => checked(model.violated_invariant_packed(st), k, &mut exp.errors),
+                c => c,
+            };
+            let verdict = match check {
                 Checked::No | Checked::Hold => None,
                 Checked::Violates(i) => Some(Verdict::Invariant(i)),
                 Checked::Fails => Some(Verdict::Error(exp.take_error(k))),

@@ -332,24 +332,18 @@ impl Store {
     /// Adds fingerprints without logging them, each with a tag, in order.
     /// The shards are split into `groups` groups that take theirs in
     /// parallel, each scanning the whole list `fps()`. Returns, per group,
-    /// `then(tag)` for each fingerprint that was new (not stored, nor
-    /// earlier in the list), in list order; `then` runs on the group's
-    /// thread. The caller then logs each new state with [`Store::log`], in
+    /// the tag of each fingerprint that was new (not stored, nor earlier in
+    /// the list), in list order. The caller then logs each new state with [`Store::log`], in
     /// the order the states are to be numbered.
     ///
     /// A fingerprint repeated in the list is found in a small set of those
     /// this call added, which stays in cache, rather than in the table: the
     /// explorer's lists repeat states a lot (successors that states of one
     /// batch share).
-    pub fn add_all<T, I, R>(
-        &mut self,
-        groups: usize,
-        fps: impl Fn() -> I + Sync,
-        then: impl Fn(T) -> R + Sync,
-    ) -> Vec<Vec<R>>
+    pub fn add_all<T, I>(&mut self, groups: usize, fps: impl Fn() -> I + Sync) -> Vec<Vec<T>>
     where
         I: Iterator<Item = (u64, T)>,
-        R: Send,
+        T: Send,
     {
         use rayon::prelude::*;
         let groups = groups.clamp(1, SHARDS);
@@ -362,7 +356,7 @@ impl Store {
                 let s = shard_of(k);
                 if s / per == g && !added.contains(&k) && shards[s % per].add(k) {
                     added.insert(k);
-                    new.push(then(tag));
+                    new.push(tag);
                 }
             }
             new

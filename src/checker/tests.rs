@@ -383,7 +383,7 @@ fn store_adds_in_parallel_and_forgets_what_was_not_logged() {
         .build()
         .unwrap();
     let mut new: Vec<u32> = pool
-        .install(|| par.add_all(3, || fps.iter().copied(), |i| i))
+        .install(|| par.add_all(3, || fps.iter().copied()))
         .concat();
     new.sort_unstable();
     assert_eq!(new, (0..n + 9_000).collect::<Vec<_>>());
