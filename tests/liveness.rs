@@ -132,9 +132,17 @@ fair action Flip { b = not b }
 #[test]
 fn lassos_do_not_depend_on_workers() {
     let src = source("specs/mutex.dsl").replace("strong fair action Enter", "fair action Enter");
-    let one = check_with(&src, 1);
-    // Small batches: many of them, merged while the next is expanded.
-    for (workers, batch) in [(2, 0), (3, 0), (2, 5)] {
+    // The reference: one thread, one state at a time.
+    let one = common::run_with(
+        &src,
+        Config {
+            workers: 1,
+            batch: 1,
+            ..Config::default()
+        },
+    );
+    // Small batches too: many of them, merged while the next is expanded.
+    for (workers, batch) in [(1, 0), (2, 0), (3, 0), (2, 5)] {
         let many = common::run_with(
             &src,
             Config {

@@ -268,7 +268,8 @@ fn reduced_runs_do_not_depend_on_workers() {
                 o.stats.depth,
             )
         };
-        let one = run(1, 0);
+        let one = run(1, 1);
+        assert_eq!(run(1, 0), one, "{path}");
         assert_eq!(run(2, 0), one, "{path}");
         assert_eq!(run(3, 0), one, "{path}");
         assert_eq!(run(2, 6), one, "{path}");

@@ -21,9 +21,10 @@ pub struct Config {
     /// by symmetry (a loop of classes is not a loop of states): with one
     /// that does, properties are not checked.
     pub liveness: bool,
-    /// States expanded per parallel batch; 0: the default, 1024. Results do
-    /// not depend on it (the tests use small batches to exercise merges that
-    /// stop mid-batch and batches expanded ahead).
+    /// States expanded per batch, breadth-first; 0: the default (1024 on
+    /// several workers, 64 on one). Results do not depend on it: a batch
+    /// is merged as if its states were expanded one at a time. (The tests
+    /// compare batches of one state with small and large ones.)
     pub batch: usize,
 }
 
@@ -320,6 +321,81 @@ fn state_fp<M: Model>(model: &M, s: &M::State) -> u64 {
     fingerprint(&words[..])
 }
 
+/// Words in fixed chunks, taken from the front (a queue) or the back (a
+/// stack). Chunks, unlike one ring buffer, are freed as the queue drains:
+/// a ring buffer keeps the capacity of its longest moment (up to twice the
+/// largest two levels of a search) until the run ends, when the store,
+/// which needs that memory, is largest.
+#[derive(Default)]
+struct Chunked {
+    chunks: std::collections::VecDeque<Vec<u64>>,
+    /// Words of the first chunk already taken.
+    front: usize,
+    len: usize,
+}
+
+const FRONTIER_CHUNK: usize = 1 << 15;
+
+impl Chunked {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn extend(&mut self, mut words: &[u64]) {
+        self.len += words.len();
+        while !words.is_empty() {
+            let full = self.chunks.back().is_none_or(|c| c.len() == FRONTIER_CHUNK);
+            if full {
+                self.chunks.push_back(Vec::with_capacity(FRONTIER_CHUNK));
+            }
+            let last = self.chunks.back_mut().expect("a chunk");
+            let n = words.len().min(FRONTIER_CHUNK - last.len());
+            last.extend_from_slice(&words[..n]);
+            words = &words[n..];
+        }
+    }
+
+    /// Moves the first `n` words to `out`, in order.
+    fn take_front(&mut self, mut n: usize, out: &mut Vec<u64>) {
+        self.len -= n;
+        while n > 0 {
+            let first = self.chunks.front().expect("enough words");
+            let k = n.min(first.len() - self.front);
+            out.extend_from_slice(&first[self.front..self.front + k]);
+            self.front += k;
+            n -= k;
+            if self.front == first.len() {
+                self.chunks.pop_front();
+                self.front = 0;
+            }
+        }
+    }
+
+    /// Moves the last `n` words to `out`, in order.
+    fn take_back(&mut self, n: usize, out: &mut Vec<u64>) {
+        let at = out.len();
+        out.resize(at + n, 0);
+        let mut end = at + n;
+        self.len -= n;
+        while end > at {
+            let only = self.chunks.len() == 1;
+            let last = self.chunks.back_mut().expect("enough words");
+            // The words of the first chunk before `front` are gone.
+            let start = if only { self.front } else { 0 };
+            let k = (last.len() - start).min(end - at);
+            out[end - k..end].copy_from_slice(&last[last.len() - k..]);
+            last.truncate(last.len() - k);
+            end -= k;
+            if last.len() == start {
+                self.chunks.pop_back();
+                if only {
+                    self.front = 0;
+                }
+            }
+        }
+    }
+}
+
 /// The states waiting to be expanded, packed into one flat queue of words
 /// (see [`Model::pack`]): no allocation per state, and no index or level
 /// stored with a state breadth-first. There, states are stored (given their
@@ -330,7 +406,7 @@ fn state_fp<M: Model>(model: &M, s: &M::State) -> u64 {
 struct Frontier {
     width: usize,
     dfs: bool,
-    words: std::collections::VecDeque<u64>,
+    words: Chunked,
     /// Breadth-first: the index of the first queued state, the level being
     /// expanded (none before the first) and how many of its states are
     /// still queued.
@@ -353,7 +429,7 @@ impl Frontier {
         Frontier {
             width,
             dfs,
-            words: Default::default(),
+            words: Chunked::default(),
             head: 0,
             level: None,
             level_left: 0,
@@ -404,13 +480,13 @@ impl Frontier {
         let w = self.width;
         if self.dfs {
             let k = n.min(self.meta.len());
-            let at = self.words.len() - k * w;
             // The top of the stack first.
             let mut batch = Batch {
                 meta: self.meta.drain(self.meta.len() - k..).rev().collect(),
                 words: Vec::with_capacity(k * w),
             };
-            let top: Vec<u64> = self.words.drain(at..).collect();
+            let mut top = Vec::with_capacity(k * w);
+            self.words.take_back(k * w, &mut top);
             for c in top.chunks_exact(w).rev() {
                 batch.words.extend_from_slice(c);
             }
@@ -425,10 +501,11 @@ impl Frontier {
         }
         let k = n.min(self.level_left);
         let level = self.level.unwrap_or(0);
-        let batch = Batch {
+        let mut batch = Batch {
             meta: (0..k as u32).map(|j| (self.head + j, level)).collect(),
-            words: self.words.drain(..k * w).collect(),
+            words: Vec::with_capacity(k * w),
         };
+        self.words.take_front(k * w, &mut batch.words);
         self.head += k as u32;
         self.level_left -= k;
         batch
@@ -679,12 +756,14 @@ where
     } else {
         None
     };
-    // A batch large enough to keep the workers busy; one state at a time
-    // on a single thread (batching buys nothing there).
-    let batch = match (pool.is_some(), cfg.batch) {
-        (false, _) => 1,
-        (true, 0) => 1024,
-        (true, n) => n,
+    // Breadth-first, a batch large enough to keep the workers busy; on one
+    // thread, a few dozen states, which share the cost of a batch's steps.
+    // Depth-first, the top of the stack, one state, is expanded next.
+    let batch = match (cfg.dfs, pool.is_some(), cfg.batch) {
+        (true, ..) => 1,
+        (false, _, n) if n > 0 => n,
+        (false, true, _) => 1024,
+        (false, false, _) => 64,
     };
 
     let parallel = pool.is_some();
@@ -1201,5 +1280,51 @@ pub fn validate<M: Model>(
             }
         }
         Verdict::Ok | Verdict::Incomplete(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod frontier_tests {
+    use super::Chunked;
+
+    /// The chunked word queue against `VecDeque`, across chunk boundaries,
+    /// taken from both ends.
+    #[test]
+    fn chunked_words_behave_as_a_deque() {
+        let mut c = Chunked::default();
+        let mut d = std::collections::VecDeque::new();
+        let mut next = 0u64;
+        let mut seed = 12345u64;
+        let mut rand = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..400 {
+            let push = rand(30_000) as usize;
+            let words: Vec<u64> = (0..push as u64).map(|i| next + i).collect();
+            next += push as u64;
+            c.extend(&words);
+            d.extend(&words);
+            let n = rand(d.len() as u64 + 1) as usize;
+            let (mut got, want): (Vec<u64>, Vec<u64>) = if round % 3 == 0 {
+                let at = d.len() - n;
+                (Vec::new(), d.drain(at..).collect())
+            } else {
+                (Vec::new(), d.drain(..n).collect())
+            };
+            if round % 3 == 0 {
+                c.take_back(n, &mut got);
+            } else {
+                c.take_front(n, &mut got);
+            }
+            assert_eq!(got, want, "round {round}");
+            assert_eq!(c.len(), d.len());
+        }
+        let mut rest = Vec::new();
+        c.take_front(d.len(), &mut rest);
+        assert_eq!(rest, d.into_iter().collect::<Vec<_>>());
+        assert!(c.chunks.is_empty() && c.len() == 0);
     }
 }

@@ -235,13 +235,14 @@ fn parallel_bfs_is_identical_to_sequential() {
             ..Grid::new(6)
         },
     ] {
-        let one = check(&g, &cfg());
+        // The reference: one thread, one state at a time.
+        let one = check(&g, &Config { batch: 1, ..cfg() });
         // Small batches too: stops mid-batch, batches expanded ahead.
-        for batch in [0, 1, 4] {
+        for (workers, batch) in [(1, 0), (2, 0), (2, 1), (2, 4)] {
             let two = check(
                 &g,
                 &Config {
-                    workers: 2,
+                    workers,
                     batch,
                     ..cfg()
                 },
@@ -270,6 +271,7 @@ fn parallel_bfs_is_identical_to_sequential() {
         &Grid::new(6),
         &Config {
             max_states: Some(17),
+            batch: 1,
             ..cfg()
         },
     );
