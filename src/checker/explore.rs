@@ -166,10 +166,9 @@ enum Checked {
 /// One successor, with what the explorer needs to know about it, computed
 /// (possibly on a worker thread) before it is merged into the store. Its
 /// state is kept packed, in its expansion's `words`; errors, which stop a
-/// run, are kept apart, so that this stays small.
+/// run, are kept apart, so that this stays small. Its index among its
+/// expansion's successors is its position among those the model produced.
 struct Succ {
-    /// Its position among the successors the model produced.
-    position: u32,
     /// Its label: the index of its run in the expansion's `runs`.
     run: u32,
     fp: u64,
@@ -183,22 +182,18 @@ struct Succ {
 }
 
 /// A state's expansion: its successors, and for a state without any, whether
-/// it may stop. Successors already stored before this batch are only
-/// counted: they are dropped where they were made, on the worker.
+/// it may stop. It is made without looking at the store, so that a batch
+/// can be expanded while the store takes the one before it.
 struct Expansion<M: Model> {
     succ: Result<Vec<Succ>, M::Error>,
-    /// The kept successors' packed states, `state_words()` each, in the
-    /// order of `succ`.
+    /// The successors' packed states, `state_words()` each, in the order of
+    /// `succ`.
     words: Vec<u64>,
     /// The labels of all successors, as runs (see `Model::packed_successors`).
     runs: Vec<(M::Label, u32)>,
     /// The errors met checking successors: the successor's index in
     /// `succ`, and the error.
     errors: Vec<(u32, M::Error)>,
-    already_stored: u64,
-    /// With liveness: the successors already stored (fingerprint, run),
-    /// which are edges of the state graph.
-    known: Vec<(u64, u32)>,
     may_stop: Option<Result<bool, M::Error>>,
 }
 
@@ -236,21 +231,13 @@ fn checked<E>(r: Result<Option<usize>, E>, k: usize, errors: &mut Vec<(u32, E)>)
     }
 }
 
-fn expand<M: Model>(
-    model: &M,
-    store: &Store,
-    s: &M::State,
-    check_deadlock: bool,
-    edges: bool,
-) -> Expansion<M> {
+fn expand<M: Model>(model: &M, s: &M::State, check_deadlock: bool) -> Expansion<M> {
     let (mut words, mut runs) = (Vec::new(), Vec::new());
     let mut exp = Expansion {
         succ: Ok(Vec::new()),
         words: Vec::new(),
         runs: Vec::new(),
         errors: Vec::new(),
-        already_stored: 0,
-        known: Vec::new(),
         may_stop: None,
     };
     if let Err(e) = model.packed_successors(s, model.reduces(), &mut words, &mut runs) {
@@ -260,15 +247,11 @@ fn expand<M: Model>(
     let width = model.state_words();
     exp.may_stop = (words.is_empty() && check_deadlock).then(|| model.may_stop(s));
     let constrained = model.has_constraints();
-    let mut succ = Vec::new();
-    // The successors kept are moved to the front of `words`.
-    let mut position = 0;
+    let mut succ = Vec::with_capacity(words.len() / width);
     for (run, &(_, n)) in runs.iter().enumerate() {
         for _ in 0..n {
-            let at = position * width;
-            let st = &words[at..at + width];
-            let fp = fingerprint(st);
             let k = succ.len();
+            let st = &words[k * width..(k + 1) * width];
             let inside = match constrained.then(|| model.within_constraints_packed(st)) {
                 None | Some(Ok(true)) => Inside::Yes,
                 Some(Ok(false)) => Inside::No,
@@ -277,36 +260,20 @@ fn expand<M: Model>(
                     Inside::Fails
                 }
             };
-            let mut check = Checked::No;
-            match inside {
-                Inside::Yes if store.contains(fp) => {
-                    // The merge would skip it: a state seen before, checked then.
-                    exp.already_stored += 1;
-                    if edges {
-                        exp.known.push((fp, run as u32));
-                    }
-                    position += 1;
-                    continue;
-                }
-                // A state outside the constraints is checked, never stored.
-                Inside::No => {
-                    check = checked(model.violated_invariant_packed(st), k, &mut exp.errors);
-                }
-                _ => {}
-            }
-            words.copy_within(at..at + width, k * width);
+            // A state outside the constraints is checked, never stored.
+            let check = match inside {
+                Inside::No => checked(model.violated_invariant_packed(st), k, &mut exp.errors),
+                _ => Checked::No,
+            };
             succ.push(Succ {
-                position: position as u32,
                 run: run as u32,
-                fp,
+                fp: fingerprint(st),
                 inside,
                 new: false,
                 checked: check,
             });
-            position += 1;
         }
     }
-    words.truncate(succ.len() * width);
     exp.succ = Ok(succ);
     exp.words = words;
     exp.runs = runs;
@@ -620,8 +587,8 @@ impl<M: Model> Recorder<M> {
 /// order, so that exactly the first occurrence in the batch of every state
 /// not stored yet is new; then one thread merges the batch in the order a
 /// single thread would have produced it (checking the invariants of the
-/// new states, numbering and queueing them, stopping at the first problem)
-/// while the others expand the next batch of the same level. So
+/// new states, numbering and queueing them, stopping at the first problem).
+/// Meanwhile the other workers expand the next batch of the same level. So
 /// the counts, the verdict and the trace are the same for any number of
 /// workers, including where a run stops early.
 pub fn check<M>(model: &M, cfg: &Config) -> Outcome<M>
@@ -773,11 +740,10 @@ where
     let search = move || {
         let mut hit_depth_limit = false;
         let mut last_observed = Instant::now();
-        let recording = graph.is_some();
         // A batch's states (index, level) and their expansions. States at
         // the depth limit are not expanded (the flag says whether any was
         // left out).
-        let expand_batch = |store: &Store, todo: Batch| {
+        let expand_batch = |todo: Batch| {
             let beyond = |level: u32| cfg.max_depth.is_some_and(|d| level as u64 + 1 >= d);
             let mut cut = false;
             let mut states = Vec::with_capacity(todo.meta.len());
@@ -790,15 +756,7 @@ where
                     words.push(w);
                 }
             }
-            let expand_one = |w: &&[u64]| {
-                expand(
-                    model,
-                    store,
-                    &model.unpack(w),
-                    cfg.check_deadlock,
-                    recording,
-                )
-            };
+            let expand_one = |w: &&[u64]| expand(model, &model.unpack(w), cfg.check_deadlock);
             let expansions: Vec<Expansion<M>> = if parallel {
                 use rayon::prelude::*;
                 words.par_iter().map(expand_one).collect()
@@ -818,7 +776,7 @@ where
                     if next.meta.is_empty() {
                         break;
                     }
-                    expand_batch(&store, next)
+                    expand_batch(next)
                 }
             };
             hit_depth_limit |= cut;
@@ -846,14 +804,27 @@ where
                     return finish(&store, stats, depth, Verdict::Incomplete(l), Vec::new());
                 }
             }
-            // The store takes the batch's fingerprints now, shard by shard
-            // (in parallel on several workers), each shard in batch order: a
+            // The store takes the batch's fingerprints, shard by shard (in
+            // parallel on several workers), each shard in batch order: a
             // successor is new exactly where one thread, merging in order,
             // would find it new. The merge then checks and numbers the new
-            // states, in order. (A run that stops in this batch removes the fingerprints
-            // added after the stop again.)
+            // states, in order. Both overlap the expansion of the next batch
+            // when that one is ready: of the same level, breadth-first (the
+            // merge queues the next level). (A run that stops in this batch
+            // removes the fingerprints added after the stop again.)
+            let next = (parallel && frontier.level_left() > 0).then(|| frontier.take(batch));
+            // The fingerprints added, with where they are in the batch
+            // (expansion, successor).
             let mut added: Vec<(u64, (u32, u32))> = Vec::new();
-            {
+            let mut m = Merge {
+                frontier: &mut frontier,
+                graph: &mut graph,
+                stats: &mut stats,
+                depth: &mut depth,
+                numbered: Vec::new(),
+                last: None,
+            };
+            let store_and_merge = || {
                 let exps = &expansions;
                 let candidates = || {
                     exps.iter().enumerate().flat_map(|(e, exp)| {
@@ -875,34 +846,17 @@ where
                         }
                     }
                 }
-            }
-            // The merge, one thread's work, overlaps the expansion of the
-            // next batch when that one is ready: of the same level,
-            // breadth-first (the merge queues the next level).
-            let next = (parallel && frontier.level_left() > 0).then(|| frontier.take(batch));
-            let mut m = Merge {
-                frontier: &mut frontier,
-                graph: &mut graph,
-                stats: &mut stats,
-                depth: &mut depth,
-                numbered: Vec::new(),
-                last: None,
+                let merged = merge(model, cfg, &store, &todo, &mut expansions, &mut m);
+                drop(expansions);
+                merged
             };
             let merged = match next {
                 Some(next) => {
-                    let (merged, b) = rayon::join(
-                        || {
-                            let merged = merge(model, cfg, &store, &todo, &mut expansions, &mut m);
-                            // Freed here too, not after the overlap.
-                            drop(expansions);
-                            merged
-                        },
-                        || expand_batch(&store, next),
-                    );
+                    let (merged, b) = rayon::join(store_and_merge, || expand_batch(next));
                     ahead = Some(b);
                     merged
                 }
-                None => merge(model, cfg, &store, &todo, &mut expansions, &mut m),
+                None => store_and_merge(),
             };
             let Merge { numbered, last, .. } = m;
             for (parent, position) in numbered {
@@ -998,18 +952,13 @@ fn merge<M: Model>(
             Ok(v) => v,
             Err(err) => return stop(Verdict::Error(err), Some(cur), None),
         };
-        m.stats.generated += succ.len() as u64 + exp.already_stored;
+        m.stats.generated += succ.len() as u64;
         match exp.may_stop.take() {
             None | Some(Ok(true)) => {}
             Some(Ok(false)) => return stop(Verdict::Deadlock, Some(cur), None),
             Some(Err(err)) => return stop(Verdict::Error(err), Some(cur), None),
         }
         let mut pushed = Vec::new();
-        if let Some(g) = m.graph.as_mut() {
-            for &(fp, run) in &exp.known {
-                g.edge(model, cur, fp, &exp.runs[run as usize].0);
-            }
-        }
         for (k, sc) in succ.iter().enumerate() {
             let st = exp.state(k, width);
             // Where the trace goes: on to this successor.
@@ -1027,7 +976,7 @@ fn merge<M: Model>(
             // A state outside the constraints is checked, never stored.
             let new = (inside && sc.new).then(|| {
                 m.last = Some((e as u32, k as u32));
-                m.numbered.push((cur, sc.position));
+                m.numbered.push((cur, k as u32));
                 (store.len() + m.numbered.len() - 1) as u32
             });
             if let (Some(g), true) = (m.graph.as_mut(), inside) {
