@@ -154,7 +154,8 @@ enum Inside {
 /// What is known of a successor's invariants.
 #[derive(Clone, Copy)]
 enum Checked {
-    /// Not checked (yet): only successors the merge may need it for are.
+    /// Not checked yet: a successor within the constraints is checked by
+    /// the merge, if it is a new state.
     No,
     Hold,
     /// The first invariant it violates.
@@ -726,7 +727,7 @@ where
     // Breadth-first, a batch large enough to keep the workers busy; on one
     // thread, a few dozen states, which share the cost of a batch's steps.
     // Depth-first, the top of the stack, one state, is expanded next.
-    let batch = match (cfg.dfs, pool.is_some(), cfg.batch) {
+    let most = match (cfg.dfs, pool.is_some(), cfg.batch) {
         (true, ..) => 1,
         (false, _, n) if n > 0 => n,
         (false, true, _) => 1024,
@@ -767,6 +768,10 @@ where
         };
         // A batch expanded while the one before it was merged.
         let mut ahead = None;
+        // The batch size: at most `most`, and smaller while batches hold
+        // more than BATCH_BYTES of successors (a model with many successors
+        // per state, or large states), which are all kept until merged.
+        let mut batch = most;
         loop {
             // The next batch of states to expand, in order.
             let (todo, mut expansions, cut) = match ahead.take() {
@@ -780,6 +785,18 @@ where
                 }
             };
             hit_depth_limit |= cut;
+            let bytes: usize = expansions
+                .iter()
+                .map(|e| {
+                    let n = e.succ.as_ref().map_or(0, Vec::len);
+                    e.words.len() * 8 + n * std::mem::size_of::<Succ>()
+                })
+                .sum();
+            if bytes > BATCH_BYTES {
+                batch = (batch / 2).max(1);
+            } else if bytes < BATCH_BYTES / 4 {
+                batch = (batch * 2).min(most);
+            }
             if let Some(limit) = cfg.time_limit
                 && start.elapsed() > limit
             {
@@ -903,6 +920,10 @@ where
         None => search(),
     }
 }
+
+/// What the successors of a batch may take before batches are made
+/// smaller (see `check_observed`).
+const BATCH_BYTES: usize = 16 << 20;
 
 /// Why a run stops while merging a batch: the verdict, and where the
 /// trace goes: to the stored state being expanded (none for a limit),
