@@ -229,16 +229,16 @@ fn parallel_search_gives_identical_results() {
             );
             assert_eq!(
                 many.verdict, one.verdict,
-                "{spec}: verdict with {workers} workers"
+                "{spec}: verdict with {workers} workers, batch {batch}"
             );
             assert_eq!(
                 (many.stats.distinct, many.stats.generated, many.stats.depth),
                 (one.stats.distinct, one.stats.generated, one.stats.depth),
-                "{spec}: counts with {workers} workers"
+                "{spec}: counts with {workers} workers, batch {batch}"
             );
             assert_eq!(
                 many.trace, one.trace,
-                "{spec}: trace with {workers} workers"
+                "{spec}: trace with {workers} workers, batch {batch}"
             );
         }
     }

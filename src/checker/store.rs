@@ -333,8 +333,8 @@ impl Store {
     /// The shards are split into `groups` groups that take theirs in
     /// parallel, each scanning the whole list `fps()`. Returns, per group,
     /// the tag of each fingerprint that was new (not stored, nor earlier in
-    /// the list), in list order. The caller then logs each new state with [`Store::log`], in
-    /// the order the states are to be numbered.
+    /// the list), in list order. The caller then logs each new state with
+    /// [`Store::log`], in the order the states are to be numbered.
     ///
     /// A fingerprint repeated in the list is found in a small set of those
     /// this call added, which stays in cache, rather than in the table: the
