@@ -218,12 +218,17 @@ fn parallel_search_gives_identical_results() {
         let one = checker::check(&model, &Config { batch: 1, ..cfg() });
         // Small batches too: many of them, stopping mid-batch, merged while
         // the next is expanded.
-        for (workers, batch) in [(1, 0), (2, 0), (3, 0), (2, 7)] {
+        // And batches that shrink and grow all the time (a budget of a few
+        // successors).
+        for (workers, batch, batch_bytes) in
+            [(1, 0, 0), (2, 0, 0), (3, 0, 0), (2, 7, 0), (2, 0, 2000)]
+        {
             let many = checker::check(
                 &model,
                 &Config {
                     workers,
                     batch,
+                    batch_bytes,
                     ..cfg()
                 },
             );

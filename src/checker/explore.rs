@@ -26,6 +26,10 @@ pub struct Config {
     /// is merged as if its states were expanded one at a time. (The tests
     /// compare batches of one state with small and large ones.)
     pub batch: usize,
+    /// Bytes of successors a batch may hold before batches are made
+    /// smaller; 0: the default, 16 MiB. (The tests set it tiny, so that
+    /// the batch size changes all the time.)
+    pub batch_bytes: usize,
 }
 
 /// Which limit stopped a run early.
@@ -769,9 +773,14 @@ where
         // A batch expanded while the one before it was merged.
         let mut ahead = None;
         // The batch size: at most `most`, and smaller while batches hold
-        // more than BATCH_BYTES of successors (a model with many successors
-        // per state, or large states), which are all kept until merged.
+        // more than `budget` bytes of successors (a model with many
+        // successors per state, or large states), which are all kept until
+        // merged.
         let mut batch = most;
+        let budget = match cfg.batch_bytes {
+            0 => BATCH_BYTES,
+            n => n,
+        };
         loop {
             // The next batch of states to expand, in order.
             let (todo, mut expansions, cut) = match ahead.take() {
@@ -792,9 +801,9 @@ where
                     e.words.len() * 8 + n * std::mem::size_of::<Succ>()
                 })
                 .sum();
-            if bytes > BATCH_BYTES {
+            if bytes > budget {
                 batch = (batch / 2).max(1);
-            } else if bytes < BATCH_BYTES / 4 {
+            } else if bytes < budget / 4 {
                 batch = (batch * 2).min(most);
             }
             if let Some(limit) = cfg.time_limit
@@ -921,8 +930,8 @@ where
     }
 }
 
-/// What the successors of a batch may take before batches are made
-/// smaller (see `check_observed`).
+/// What the successors of a batch may take, by default, before batches
+/// are made smaller (see `Config::batch_bytes`).
 const BATCH_BYTES: usize = 16 << 20;
 
 /// Why a run stops while merging a batch: the verdict, and where the

@@ -238,12 +238,17 @@ fn parallel_bfs_is_identical_to_sequential() {
         // The reference: one thread, one state at a time.
         let one = check(&g, &Config { batch: 1, ..cfg() });
         // Small batches too: stops mid-batch, batches expanded ahead.
-        for (workers, batch) in [(1, 0), (2, 0), (2, 1), (2, 4)] {
+        // And batches that shrink and grow all the time (a budget of a
+        // few successors).
+        for (workers, batch, batch_bytes) in
+            [(1, 0, 0), (2, 0, 0), (2, 1, 0), (2, 4, 0), (2, 0, 200)]
+        {
             let two = check(
                 &g,
                 &Config {
                     workers,
                     batch,
+                    batch_bytes,
                     ..cfg()
                 },
             );
