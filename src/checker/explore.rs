@@ -386,7 +386,6 @@ struct Frontier {
     level: Option<u32>,
     level_left: usize,
     meta: Vec<(u32, u32)>,
-    buf: Vec<u64>,
 }
 
 /// States taken from the frontier to be expanded, in order: each one's
@@ -406,7 +405,6 @@ impl Frontier {
             level: None,
             level_left: 0,
             meta: Vec::new(),
-            buf: Vec::with_capacity(width),
         }
     }
 
@@ -424,16 +422,14 @@ impl Frontier {
     /// Queues stored state `index` at `level` (depth-first: to be expanded
     /// next; breadth-first: after every state queued before it).
     fn push<M: Model>(&mut self, model: &M, index: u32, s: &M::State, level: u32) {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        model.pack(s, &mut buf);
+        let mut words = Vec::with_capacity(self.width);
+        model.pack(s, &mut words);
         assert_eq!(
-            buf.len(),
+            words.len(),
             self.width,
             "the model packed a state to the wrong width"
         );
-        self.push_packed(index, &buf, level);
-        self.buf = buf;
+        self.push_packed(index, &words, level);
     }
 
     /// `push` of a state given packed.
@@ -716,7 +712,7 @@ where
         let all = queued.take(usize::MAX);
         // `take` gave the top of the stack (the last initial state) first.
         for (&(i, level), c) in all.meta.iter().zip(all.words.chunks_exact(width)) {
-            frontier.push(model, i, &model.unpack(c), level);
+            frontier.push_packed(i, c, level);
         }
     }
 
